@@ -1,0 +1,40 @@
+import { AppError, type UserId } from '@todo/domain';
+import type { Clock, TokenVerifier, UserProfile, UserRepository } from '../ports.js';
+import { profileFromClaims, userIdFromClaims } from './identity.js';
+
+const REMEMBERED_USERS = 10_000;
+
+/**
+ * Turns a bearer token into a user id, and makes sure the user's row exists and carries
+ * the token's email and name. Users already synced with the same claims cost no query.
+ */
+export class Authenticate {
+  readonly #verifier: TokenVerifier;
+  readonly #users: UserRepository;
+  readonly #clock: Clock;
+  /** user id → the email and name last written, oldest first (bounded). */
+  readonly #synced = new Map<UserId, string>();
+
+  constructor(verifier: TokenVerifier, users: UserRepository, clock: Clock) {
+    this.#verifier = verifier;
+    this.#users = users;
+    this.#clock = clock;
+  }
+
+  async execute(token: string | null): Promise<UserId> {
+    if (token === null) throw new AppError('UNAUTHENTICATED', 'missing');
+    const claims = await this.#verifier.verify(token);
+    const id = userIdFromClaims(claims);
+    await this.#sync(profileFromClaims(id, claims));
+    return id;
+  }
+
+  async #sync(profile: UserProfile): Promise<void> {
+    const fingerprint = JSON.stringify([profile.email, profile.name]);
+    if (this.#synced.get(profile.id) === fingerprint) return;
+    await this.#users.upsert(profile, this.#clock.now());
+    this.#synced.delete(profile.id);
+    this.#synced.set(profile.id, fingerprint);
+    if (this.#synced.size > REMEMBERED_USERS) this.#synced.delete(this.#synced.keys().next().value!);
+  }
+}

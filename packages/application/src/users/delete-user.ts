@@ -1,0 +1,14 @@
+import { AppError, type UserId } from '@todo/domain';
+import type { UserRepository } from '../ports.js';
+
+export class DeleteUser {
+  readonly #users: UserRepository;
+
+  constructor(users: UserRepository) {
+    this.#users = users;
+  }
+
+  async execute(id: UserId): Promise<void> {
+    if (!(await this.#users.delete(id))) throw new AppError('NOT_FOUND', 'User not found');
+  }
+}

@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './task.js';
+export * from './task-rules.js';
+export * from './text.js';
+export * from './task-order.js';
