@@ -1,0 +1,24 @@
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql;
+
+export interface ConnectOptions {
+  readonly max: number;
+  /** Server-side prepared statements; off behind a transaction-mode pooler. */
+  readonly prepare: boolean;
+  readonly connectTimeoutSeconds?: number;
+}
+
+/**
+ * A postgres.js pool. `sslmode` in the URL is honoured by postgres.js itself; notices are
+ * not printed (migrations raise some on purpose).
+ */
+export function connectPostgres(url: string, options: ConnectOptions): Sql {
+  return postgres(url, {
+    max: options.max,
+    prepare: options.prepare,
+    connect_timeout: options.connectTimeoutSeconds ?? 5,
+    idle_timeout: 60,
+    onnotice: () => {},
+  });
+}

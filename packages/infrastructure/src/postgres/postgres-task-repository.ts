@@ -1,0 +1,86 @@
+import type { NewTask, Task, TaskId, TaskPatch, UserId } from '@todo/domain';
+import type { TaskQuery, TaskRepository } from '@todo/application';
+import type { Sql } from './connect.js';
+import { guard } from './errors.js';
+import { keysetOrder } from './keyset.js';
+import { toTask, type TaskRow } from './task-rows.js';
+
+/** Every statement names the owner: another user's task is never read, changed or counted. */
+export class PostgresTaskRepository implements TaskRepository {
+  readonly #sql: Sql;
+
+  constructor(sql: Sql) {
+    this.#sql = sql;
+  }
+
+  create(owner: UserId, draft: NewTask, at: Date): Promise<Task> {
+    const sql = this.#sql;
+    return guard(async () => {
+      const [row] = await sql<TaskRow[]>`
+        with owner_row as (
+          insert into users (id, created_at, updated_at) values (${owner}, ${at}, ${at}) on conflict (id) do nothing
+        )
+        insert into tasks (user_id, title, description, completed, due_date, created_at, updated_at)
+        values (${owner}, ${draft.title}, ${draft.description}, ${draft.completed}, ${draft.dueDate}, ${at}, ${at})
+        returning *`;
+      return toTask(row!);
+    });
+  }
+
+  get(owner: UserId, id: TaskId): Promise<Task | null> {
+    const sql = this.#sql;
+    return guard(async () => {
+      const [row] = await sql<TaskRow[]>`select * from tasks where user_id = ${owner} and id = ${id}`;
+      return row === undefined ? null : toTask(row);
+    });
+  }
+
+  list(owner: UserId, query: TaskQuery): Promise<Task[]> {
+    const sql = this.#sql;
+    const order = keysetOrder(sql, query);
+    const status = query.status === 'all' ? sql`` : sql`and completed = ${query.status === 'completed'}`;
+    const limit = query.limit === null ? sql`` : sql`limit ${query.limit}`;
+    return guard(async () => {
+      const rows = await sql<TaskRow[]>`
+        select * from tasks
+        where user_id = ${owner} ${status} ${order.after}
+        order by ${order.by}
+        ${limit}`;
+      return rows.map(toTask);
+    });
+  }
+
+  update(owner: UserId, id: TaskId, patch: TaskPatch, at: Date): Promise<Task | null> {
+    const sql = this.#sql;
+    const columns = {
+      ...(patch.title !== undefined && { title: patch.title }),
+      ...(patch.description !== undefined && { description: patch.description }),
+      ...(patch.completed !== undefined && { completed: patch.completed }),
+      ...(patch.dueDate !== undefined && { due_date: patch.dueDate }),
+      updated_at: at,
+    };
+    return guard(async () => {
+      const [row] = await sql<TaskRow[]>`
+        update tasks set ${sql(columns)} where user_id = ${owner} and id = ${id} returning *`;
+      return row === undefined ? null : toTask(row);
+    });
+  }
+
+  toggleCompletion(owner: UserId, id: TaskId, at: Date): Promise<Task | null> {
+    const sql = this.#sql;
+    return guard(async () => {
+      const [row] = await sql<TaskRow[]>`
+        update tasks set completed = not completed, updated_at = ${at}
+        where user_id = ${owner} and id = ${id} returning *`;
+      return row === undefined ? null : toTask(row);
+    });
+  }
+
+  delete(owner: UserId, id: TaskId): Promise<boolean> {
+    const sql = this.#sql;
+    return guard(async () => {
+      const result = await sql`delete from tasks where user_id = ${owner} and id = ${id}`;
+      return result.count === 1;
+    });
+  }
+}

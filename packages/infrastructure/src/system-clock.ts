@@ -1,0 +1,3 @@
+import type { Clock } from '@todo/application';
+
+export const systemClock: Clock = { now: () => new Date() };
