@@ -1,6 +1,8 @@
 export * from './config.js';
+export { mintDevelopmentToken, type DevelopmentTokenRequest } from './jose/development-token.js';
 export { JoseTokenVerifier } from './jose/jose-token-verifier.js';
 export { connectPostgres, type ConnectOptions, type Sql } from './postgres/connect.js';
+export { isReachable, openDatabase, type Database } from './postgres/database.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded.js';
 export { guard, isUnavailable } from './postgres/errors.js';
 export { migrate, type MigrationResult } from './postgres/migrate.js';

@@ -1,0 +1,62 @@
+import {
+  Authenticate, type Clock, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, type TaskRepository,
+  ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository,
+} from '@todo/application';
+import { type Config, JoseTokenVerifier, PostgresTaskRepository, PostgresUserRepository, type Sql, systemClock } from '@todo/infrastructure';
+import { Container } from 'inversify';
+import type { UseCases } from './use-cases.js';
+
+/** The composition root: the only file that binds. Tests bind the ports to fakes and reuse `bindUseCases`. */
+export const PORTS = {
+  TaskRepository: Symbol('TaskRepository'),
+  UserRepository: Symbol('UserRepository'),
+  TokenVerifier: Symbol('TokenVerifier'),
+  Clock: Symbol('Clock'),
+} as const;
+
+export function newContainer(): Container {
+  return new Container({ defaultScope: 'Singleton' });
+}
+
+export function bindUseCases(c: Container): void {
+  c.bind(Authenticate).toResolvedValue(
+    (verifier: TokenVerifier, users: UserRepository, clock: Clock) => new Authenticate(verifier, users, clock),
+    [PORTS.TokenVerifier, PORTS.UserRepository, PORTS.Clock],
+  );
+  c.bind(CreateTask).toResolvedValue((tasks: TaskRepository, clock: Clock) => new CreateTask(tasks, clock), [PORTS.TaskRepository, PORTS.Clock]);
+  c.bind(ListTasks).toResolvedValue((tasks: TaskRepository) => new ListTasks(tasks), [PORTS.TaskRepository]);
+  c.bind(GetTask).toResolvedValue((tasks: TaskRepository) => new GetTask(tasks), [PORTS.TaskRepository]);
+  c.bind(UpdateTask).toResolvedValue((tasks: TaskRepository, clock: Clock) => new UpdateTask(tasks, clock), [PORTS.TaskRepository, PORTS.Clock]);
+  c.bind(ToggleTaskCompletion).toResolvedValue(
+    (tasks: TaskRepository, clock: Clock) => new ToggleTaskCompletion(tasks, clock),
+    [PORTS.TaskRepository, PORTS.Clock],
+  );
+  c.bind(DeleteTask).toResolvedValue((tasks: TaskRepository) => new DeleteTask(tasks), [PORTS.TaskRepository]);
+  c.bind(DeleteUser).toResolvedValue((users: UserRepository) => new DeleteUser(users), [PORTS.UserRepository]);
+}
+
+export function bindPostgres(c: Container, sql: Sql): void {
+  c.bind<TaskRepository>(PORTS.TaskRepository).toConstantValue(new PostgresTaskRepository(sql));
+  c.bind<UserRepository>(PORTS.UserRepository).toConstantValue(new PostgresUserRepository(sql));
+  c.bind<Clock>(PORTS.Clock).toConstantValue(systemClock);
+}
+
+export function bindTokenVerifier(c: Container, config: Pick<Config, 'secret' | 'jwtIssuer' | 'jwtAudience'>): void {
+  c.bind<TokenVerifier>(PORTS.TokenVerifier).toConstantValue(
+    new JoseTokenVerifier({ secret: config.secret, issuer: config.jwtIssuer, audience: config.jwtAudience }),
+  );
+}
+
+/** Resolved once at start-up: handlers get plain objects, never the container. */
+export function resolveUseCases(c: Container): UseCases {
+  return {
+    authenticate: c.get(Authenticate),
+    createTask: c.get(CreateTask),
+    listTasks: c.get(ListTasks),
+    getTask: c.get(GetTask),
+    updateTask: c.get(UpdateTask),
+    toggleTaskCompletion: c.get(ToggleTaskCompletion),
+    deleteTask: c.get(DeleteTask),
+    deleteUser: c.get(DeleteUser),
+  };
+}

@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import type { Config } from '../config.js';
+import { connectPostgres, type Sql } from './connect.js';
+import { startEmbeddedPostgres } from './embedded.js';
+
+export interface Database {
+  readonly sql: Sql;
+  /** Where the data lives, for the start-up log line (never the URL: it may hold a password). */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolMax' | 'dbPrepare'>;
+
+/** The PostgreSQL server of DATABASE_URL, or else the embedded database under DATA_DIR. */
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  if (config.databaseUrl !== null) {
+    const sql = connectPostgres(config.databaseUrl, { max: config.dbPoolMax, prepare: config.dbPrepare });
+    const { hostname, port, pathname } = new URL(config.databaseUrl);
+    return { sql, description: `PostgreSQL at ${hostname}:${port || 5432}${pathname}`, close: () => sql.end({ timeout: 5 }) };
+  }
+  const dataDir = resolve(config.dataDir);
+  const embedded = await startEmbeddedPostgres(dataDir);
+  // Every client of the embedded server shares one session: one connection, or the pool hangs.
+  const sql = connectPostgres(embedded.url, { max: 1, prepare: true });
+  return {
+    sql,
+    description: `embedded PostgreSQL (PGlite) in ${dataDir}`,
+    async close() {
+      await sql.end({ timeout: 5 });
+      await embedded.stop();
+    },
+  };
+}
+
+/** A bounded `select 1`: false when the database does not answer in time. */
+export async function isReachable(sql: Sql, timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((settle) => {
+    timer = setTimeout(() => settle(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([sql`select 1`.then(() => true as const), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
