@@ -1,0 +1,76 @@
+import type { AddressInfo } from 'node:net';
+import type { Clock, TokenVerifier } from '@todo/application';
+import { inMemoryStore, type Store } from '@todo/application/testing';
+import { JoseTokenVerifier, mintDevelopmentToken } from '@todo/infrastructure';
+import pino from 'pino';
+import { createApp } from '../src/app.js';
+import { bindUseCases, newContainer, PORTS, resolveUseCases } from '../src/container.js';
+import type { ReadinessCheck } from '../src/routes/health.js';
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+export const ALLOWED_ORIGIN = 'http://localhost:3000';
+
+export interface TestAppOptions {
+  readonly store?: Store;
+  readonly clock?: Clock;
+  readonly verifier?: TokenVerifier;
+  readonly rateLimitPerMinute?: number;
+  readonly isReady?: ReadinessCheck;
+}
+
+export interface TestApp {
+  readonly url: string;
+  readonly store: Store;
+  /** Every log line the app wrote, parsed. */
+  readonly logs: Record<string, unknown>[];
+  token(userId: string, claims?: { email?: string; name?: string }): Promise<string>;
+  /** fetch against the app; `as` sends a fresh token for that user. */
+  request(path: string, init?: RequestInit & { as?: string; json?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** The real Koa app, composed as in production but on the ports given (in-memory by default), on port 0. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const store = options.store ?? inMemoryStore();
+  const container = newContainer();
+  container.bind(PORTS.TaskRepository).toConstantValue(store.tasks);
+  container.bind(PORTS.UserRepository).toConstantValue(store.users);
+  container.bind(PORTS.Clock).toConstantValue(options.clock ?? { now: () => new Date() });
+  container.bind(PORTS.TokenVerifier).toConstantValue(options.verifier ?? new JoseTokenVerifier({ secret: TEST_SECRET }));
+  bindUseCases(container);
+
+  const logs: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'info', base: null }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+  const { app } = createApp({
+    useCases: resolveUseCases(container),
+    logger,
+    corsOrigins: [ALLOWED_ORIGIN],
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 1_000_000,
+    cursorSecret: TEST_SECRET,
+    isReady: options.isReady ?? (async () => true),
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((ready) => server.once('listening', ready));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const token = (userId: string, claims: { email?: string; name?: string } = {}) =>
+    mintDevelopmentToken(TEST_SECRET, { userId, ...claims, ttlSeconds: 3600 });
+
+  return {
+    url,
+    store,
+    logs,
+    token,
+    async request(path, init = {}) {
+      const { as, json, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (as !== undefined) headers.set('Authorization', `Bearer ${await token(as)}`);
+      if (json !== undefined) headers.set('Content-Type', 'application/json');
+      return fetch(url + path, { ...rest, headers, ...(json !== undefined && { body: JSON.stringify(json) }) });
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((closed) => server.close(closed));
+    },
+  };
+}
