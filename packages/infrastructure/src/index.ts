@@ -5,6 +5,7 @@ export { connectPostgres, type ConnectOptions, type Sql } from './postgres/conne
 export { isReachable, openDatabase, type Database } from './postgres/database.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded.js';
 export { guard, isUnavailable } from './postgres/errors.js';
+export { listTasksQuery } from './postgres/keyset.js';
 export { migrate, type MigrationResult } from './postgres/migrate.js';
 export { PostgresTaskRepository } from './postgres/postgres-task-repository.js';
 export { PostgresUserRepository } from './postgres/postgres-user-repository.js';

@@ -1,10 +1,11 @@
 import type { TaskQuery } from '@todo/application';
+import type { UserId } from '@todo/domain';
 import type postgres from 'postgres';
 import type { Sql } from './connect.js';
 
 type Fragment = postgres.Fragment;
 
-export interface KeysetOrder {
+interface KeysetOrder {
   /** The ORDER BY list. */
   readonly by: Fragment;
   /** `and (key, id) > (…)` when the query continues after a position; empty otherwise. */
@@ -16,7 +17,7 @@ export interface KeysetOrder {
  * exactly as in its index (migrations/0001_init.sql), and the position test is one row
  * comparison, so a page is an index range scan.
  */
-export function keysetOrder(sql: Sql, query: TaskQuery): KeysetOrder {
+function keysetOrder(sql: Sql, query: TaskQuery): KeysetOrder {
   const ascending = query.order === 'asc';
   const direction = ascending ? sql`asc` : sql`desc`;
   const beyond = ascending ? sql`>` : sql`<`;
@@ -39,4 +40,12 @@ function sortKey(sql: Sql, query: TaskQuery, ascending: boolean): { column: Frag
         ? { column: sql`coalesce(due_date, 'infinity'::timestamptz)`, value: (key) => sql`coalesce(${key}::timestamptz, 'infinity'::timestamptz)` }
         : { column: sql`coalesce(due_date, '-infinity'::timestamptz)`, value: (key) => sql`coalesce(${key}::timestamptz, '-infinity'::timestamptz)` };
   }
+}
+
+/** The listing statement, as a fragment: run by the repository, explained by the plan tests. */
+export function listTasksQuery(sql: Sql, owner: UserId, query: TaskQuery): Fragment {
+  const order = keysetOrder(sql, query);
+  const status = query.status === 'all' ? sql`` : sql`and completed = ${query.status === 'completed'}`;
+  const limit = query.limit === null ? sql`` : sql`limit ${query.limit}`;
+  return sql`select * from tasks where user_id = ${owner} ${status} ${order.after} order by ${order.by} ${limit}`;
 }

@@ -2,7 +2,7 @@ import type { NewTask, Task, TaskId, TaskPatch, UserId } from '@todo/domain';
 import type { TaskQuery, TaskRepository } from '@todo/application';
 import type { Sql } from './connect.js';
 import { guard } from './errors.js';
-import { keysetOrder } from './keyset.js';
+import { listTasksQuery } from './keyset.js';
 import { toTask, type TaskRow } from './task-rows.js';
 
 /** Every statement names the owner: another user's task is never read, changed or counted. */
@@ -36,16 +36,8 @@ export class PostgresTaskRepository implements TaskRepository {
   }
 
   list(owner: UserId, query: TaskQuery): Promise<Task[]> {
-    const sql = this.#sql;
-    const order = keysetOrder(sql, query);
-    const status = query.status === 'all' ? sql`` : sql`and completed = ${query.status === 'completed'}`;
-    const limit = query.limit === null ? sql`` : sql`limit ${query.limit}`;
     return guard(async () => {
-      const rows = await sql<TaskRow[]>`
-        select * from tasks
-        where user_id = ${owner} ${status} ${order.after}
-        order by ${order.by}
-        ${limit}`;
+      const rows: TaskRow[] = await listTasksQuery(this.#sql, owner, query);
       return rows.map(toTask);
     });
   }
