@@ -74,7 +74,7 @@ async function withDatabase(config: Config, work: (useCases: UseCases, sql: Para
   try {
     await migrate(database.sql);
     const container = newContainer();
-    bindPostgres(container, database.sql);
+    bindPostgres(container, database.sql, config);
     bindTokenVerifier(container, config);
     bindUseCases(container);
     await work(resolveUseCases(container), database.sql);

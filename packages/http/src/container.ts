@@ -35,9 +35,10 @@ export function bindUseCases(c: Container): void {
   c.bind(DeleteUser).toResolvedValue((users: UserRepository) => new DeleteUser(users), [PORTS.UserRepository]);
 }
 
-export function bindPostgres(c: Container, sql: Sql): void {
-  c.bind<TaskRepository>(PORTS.TaskRepository).toConstantValue(new PostgresTaskRepository(sql));
-  c.bind<UserRepository>(PORTS.UserRepository).toConstantValue(new PostgresUserRepository(sql));
+export function bindPostgres(c: Container, sql: Sql, config: Pick<Config, 'dbTimeoutMs'>): void {
+  const options = { timeoutMs: config.dbTimeoutMs };
+  c.bind<TaskRepository>(PORTS.TaskRepository).toConstantValue(new PostgresTaskRepository(sql, options));
+  c.bind<UserRepository>(PORTS.UserRepository).toConstantValue(new PostgresUserRepository(sql, options));
   c.bind<Clock>(PORTS.Clock).toConstantValue(systemClock);
 }
 

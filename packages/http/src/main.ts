@@ -14,6 +14,9 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
+// A driver can reject a promise of its own that nobody holds (a connection killed mid-query):
+// log it; one lost connection must not take the whole service down.
+process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 if (config.secretIsDevelopmentDefault) {
   logger.warn('BETTER_AUTH_SECRET is not set: using the built-in DEVELOPMENT secret. Anyone can mint tokens for it. Never run like this in production.');
 }

@@ -26,7 +26,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   }
 
   const container = newContainer();
-  bindPostgres(container, database.sql);
+  bindPostgres(container, database.sql, config);
   bindTokenVerifier(container, config);
   bindUseCases(container);
 

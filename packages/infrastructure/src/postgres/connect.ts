@@ -19,6 +19,9 @@ export function connectPostgres(url: string, options: ConnectOptions): Sql {
     prepare: options.prepare,
     connect_timeout: options.connectTimeoutSeconds ?? 5,
     idle_timeout: 60,
+    // No array-type lookup query on each new connection: we use no custom array types, and a
+    // connection killed during that internal query rejects a promise nobody can catch.
+    fetch_types: false,
     onnotice: () => {},
   });
 }

@@ -18,12 +18,29 @@ export function isUnavailable(error: unknown): boolean {
   return UNREACHABLE_CODES.has(code) || code.startsWith('08');
 }
 
-/** Runs database work; turns "cannot reach the database" into AppError('UNAVAILABLE'). Other errors are bugs and pass through. */
-export async function guard<T>(work: () => Promise<T>): Promise<T> {
+export const DEFAULT_DB_TIMEOUT_MS = 5000;
+
+/**
+ * Runs database work; turns "cannot reach the database" into AppError('UNAVAILABLE'), and
+ * so does no answer within `timeoutMs` (a server can accept a connection and never reply:
+ * the request must not hang with it). Other errors are bugs and pass through.
+ */
+export async function guard<T>(work: () => Promise<T>, timeoutMs: number = DEFAULT_DB_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('UNAVAILABLE', 'Database unavailable', { cause: new Error(`no answer within ${timeoutMs} ms`) })), timeoutMs);
+  });
   try {
-    return await work();
+    return await Promise.race([work(), timeout]);
   } catch (error) {
     if (isUnavailable(error)) throw new AppError('UNAVAILABLE', 'Database unavailable', { cause: error });
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+export interface RepositoryOptions {
+  /** How long one statement may take before the request is answered 503. */
+  readonly timeoutMs?: number;
 }

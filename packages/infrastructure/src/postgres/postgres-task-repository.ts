@@ -1,16 +1,18 @@
 import type { NewTask, Task, TaskId, TaskPatch, UserId } from '@todo/domain';
 import type { TaskQuery, TaskRepository } from '@todo/application';
 import type { Sql } from './connect.js';
-import { guard } from './errors.js';
+import { DEFAULT_DB_TIMEOUT_MS, guard, type RepositoryOptions } from './errors.js';
 import { listTasksQuery } from './keyset.js';
 import { toTask, type TaskRow } from './task-rows.js';
 
 /** Every statement names the owner: another user's task is never read, changed or counted. */
 export class PostgresTaskRepository implements TaskRepository {
   readonly #sql: Sql;
+  readonly #timeoutMs: number;
 
-  constructor(sql: Sql) {
+  constructor(sql: Sql, options: RepositoryOptions = {}) {
     this.#sql = sql;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_DB_TIMEOUT_MS;
   }
 
   create(owner: UserId, draft: NewTask, at: Date): Promise<Task> {
@@ -24,7 +26,7 @@ export class PostgresTaskRepository implements TaskRepository {
         values (${owner}, ${draft.title}, ${draft.description}, ${draft.completed}, ${draft.dueDate}, ${at}, ${at})
         returning *`;
       return toTask(row!);
-    });
+    }, this.#timeoutMs);
   }
 
   get(owner: UserId, id: TaskId): Promise<Task | null> {
@@ -32,14 +34,14 @@ export class PostgresTaskRepository implements TaskRepository {
     return guard(async () => {
       const [row] = await sql<TaskRow[]>`select * from tasks where user_id = ${owner} and id = ${id}`;
       return row === undefined ? null : toTask(row);
-    });
+    }, this.#timeoutMs);
   }
 
   list(owner: UserId, query: TaskQuery): Promise<Task[]> {
     return guard(async () => {
       const rows: TaskRow[] = await listTasksQuery(this.#sql, owner, query);
       return rows.map(toTask);
-    });
+    }, this.#timeoutMs);
   }
 
   update(owner: UserId, id: TaskId, patch: TaskPatch, at: Date): Promise<Task | null> {
@@ -55,7 +57,7 @@ export class PostgresTaskRepository implements TaskRepository {
       const [row] = await sql<TaskRow[]>`
         update tasks set ${sql(columns)} where user_id = ${owner} and id = ${id} returning *`;
       return row === undefined ? null : toTask(row);
-    });
+    }, this.#timeoutMs);
   }
 
   toggleCompletion(owner: UserId, id: TaskId, at: Date): Promise<Task | null> {
@@ -65,7 +67,7 @@ export class PostgresTaskRepository implements TaskRepository {
         update tasks set completed = not completed, updated_at = ${at}
         where user_id = ${owner} and id = ${id} returning *`;
       return row === undefined ? null : toTask(row);
-    });
+    }, this.#timeoutMs);
   }
 
   delete(owner: UserId, id: TaskId): Promise<boolean> {
@@ -73,6 +75,6 @@ export class PostgresTaskRepository implements TaskRepository {
     return guard(async () => {
       const result = await sql`delete from tasks where user_id = ${owner} and id = ${id}`;
       return result.count === 1;
-    });
+    }, this.#timeoutMs);
   }
 }

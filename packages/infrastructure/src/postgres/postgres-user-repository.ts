@@ -1,15 +1,17 @@
 import type { UserId } from '@todo/domain';
 import type { UserProfile, UserRepository } from '@todo/application';
 import type { Sql } from './connect.js';
-import { guard } from './errors.js';
+import { DEFAULT_DB_TIMEOUT_MS, guard, type RepositoryOptions } from './errors.js';
 
 const UNIQUE_VIOLATION = '23505';
 
 export class PostgresUserRepository implements UserRepository {
   readonly #sql: Sql;
+  readonly #timeoutMs: number;
 
-  constructor(sql: Sql) {
+  constructor(sql: Sql, options: RepositoryOptions = {}) {
     this.#sql = sql;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_DB_TIMEOUT_MS;
   }
 
   upsert(profile: UserProfile, at: Date): Promise<void> {
@@ -21,7 +23,7 @@ export class PostgresUserRepository implements UserRepository {
         if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
         await this.#upsert(profile, at);
       }
-    });
+    }, this.#timeoutMs);
   }
 
   /**
@@ -49,10 +51,10 @@ export class PostgresUserRepository implements UserRepository {
     return guard(async () => {
       const [row] = await this.#sql<UserProfile[]>`select id, email, name from users where id = ${id}`;
       return row ?? null;
-    });
+    }, this.#timeoutMs);
   }
 
   delete(id: UserId): Promise<boolean> {
-    return guard(async () => (await this.#sql`delete from users where id = ${id}`).count === 1);
+    return guard(async () => (await this.#sql`delete from users where id = ${id}`).count === 1, this.#timeoutMs);
   }
 }
