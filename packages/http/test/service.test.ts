@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { connectPostgres } from '@todo/infrastructure';
+import { createServerDatabase, type TestDatabase } from '@todo/infrastructure/testing';
+import { runCli, startServiceProcess, TEST_SECRET } from '../testing/index.js';
+
+const serverUrl = process.env['TEST_DATABASE_URL'];
+const SECRET = { BETTER_AUTH_SECRET: TEST_SECRET };
+
+async function json(response: Response): Promise<{ data: Record<string, unknown>[] & Record<string, unknown> }> {
+  return (await response.json()) as { data: Record<string, unknown>[] & Record<string, unknown> };
+}
+
+describe('the service as a process, on the embedded database', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tasks-api-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('keeps tasks across a restart, and the CLI mints tokens, lists and deletes users', async () => {
+    const env = { ...SECRET, DATA_DIR: join(dir, 'data') };
+    const token = await runCli(['token', 'cli-user', '--email', 'c@example.com', '--ttl', '15m'], env, dir);
+    assert.equal(token.code, 0, token.stderr);
+    const auth = { Authorization: `Bearer ${token.stdout.trim()}` };
+
+    const first = await startServiceProcess(env, dir);
+    const created = await fetch(`${first.url}/api/tasks`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{"title":"survives"}' });
+    assert.equal(created.status, 201);
+    assert.equal(await first.stop(), 0);
+
+    const listed = await runCli(['tasks', 'cli-user'], env, dir);
+    assert.equal(listed.code, 0, listed.stderr);
+    const lines = listed.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual(lines.map((t) => [t['title'], t['user_id']]), [['survives', 'cli-user']]);
+
+    const second = await startServiceProcess(env, dir);
+    try {
+      const again = await json(await fetch(`${second.url}/api/tasks`, { headers: auth }));
+      assert.deepEqual(again.data.map((t) => t['title']), ['survives']);
+      const busy = await runCli(['tasks', 'cli-user'], env, dir);
+      assert.notEqual(busy.code, 0, 'the CLI refuses the data of a running server');
+      assert.match(busy.stderr, /in use by process/);
+    } finally {
+      assert.equal(await second.stop(), 0);
+    }
+
+    const deleted = await runCli(['delete-user', 'cli-user'], env, dir);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.equal((await runCli(['tasks', 'cli-user'], env, dir)).stdout, '');
+    const missing = await runCli(['delete-user', 'cli-user'], env, dir);
+    assert.equal(missing.code, 66);
+    assert.match(missing.stderr, /User not found/);
+  });
+
+  it('stops start-up with one line naming a bad variable', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ PORT: 'eighty' }, /PORT/],
+      [{ DATABASE_URL: 'mysql://nope' }, /DATABASE_URL/],
+      [{ NODE_ENV: 'production', BETTER_AUTH_SECRET: 'short' }, /BETTER_AUTH_SECRET/],
+    ];
+    for (const [env, variable] of cases) {
+      const result = await runCli(['migrate'], { DATA_DIR: join(dir, 'unused'), ...env }, dir);
+      assert.equal(result.code, 78);
+      assert.match(result.stderr, variable);
+      const server = startServiceProcess({ DATA_DIR: join(dir, 'unused'), ...env }, dir);
+      await assert.rejects(server, (error: Error & { stderr: string }) => {
+        assert.match(error.stderr, variable);
+        assert.equal(error.stderr.trim().split('\n').length, 1, 'one line');
+        return true;
+      });
+    }
+  });
+
+  it('answers usage errors with a non-zero exit', async () => {
+    for (const args of [['bogus'], [], ['token'], ['tasks', 'a', 'b'], ['token', 'u', '--ttl', 'forever']]) {
+      const result = await runCli(args, { DATA_DIR: join(dir, 'unused') }, dir);
+      assert.equal(result.code, 64, args.join(' '));
+      assert.match(result.stderr, /Usage/);
+    }
+  });
+});
+
+describe('the service as a process, on PostgreSQL', { skip: serverUrl ? false : 'TEST_DATABASE_URL is not set' }, () => {
+  let database: TestDatabase;
+  let dir: string;
+  before(async () => {
+    database = await createServerDatabase();
+    dir = await mkdtemp(join(tmpdir(), 'tasks-api-'));
+  });
+  after(async () => {
+    await database?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('migrates from the CLI, keeps tasks across a restart', async () => {
+    const env = { ...SECRET, DATABASE_URL: database.url };
+    const migrated = await runCli(['migrate'], env, dir);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    const token = (await runCli(['token', 'pg-user'], env, dir)).stdout.trim();
+    const auth = { Authorization: `Bearer ${token}` };
+    const first = await startServiceProcess(env, dir);
+    assert.equal((await fetch(`${first.url}/api/tasks`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{"title":"kept"}' })).status, 201);
+    assert.equal(await first.stop(), 0);
+    const second = await startServiceProcess(env, dir);
+    try {
+      assert.deepEqual((await json(await fetch(`${second.url}/api/tasks`, { headers: auth }))).data.map((t) => t['title']), ['kept']);
+      assert.equal((await fetch(`${second.url}/ready`)).status, 200);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('on SIGTERM: not ready, requests in flight finish, exit 0; exit 1 when the timeout cuts them off', async () => {
+    for (const [timeoutMs, holdMs, expectedExit] of [[5000, 600, 0], [300, 1500, 1]] as const) {
+      const env = { ...SECRET, DATABASE_URL: database.url, SHUTDOWN_TIMEOUT_MS: String(timeoutMs) };
+      const service = await startServiceProcess(env, dir);
+      const token = (await runCli(['token', 'sig-user'], env, dir)).stdout.trim();
+      const auth = { Authorization: `Bearer ${token}` };
+      const created = await json(await fetch(`${service.url}/api/tasks`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{"title":"locked"}' }));
+      const id = created.data['id'] as number;
+
+      // Hold the task's row lock so a toggle stays in flight while SIGTERM arrives.
+      const locker = connectPostgres(database.url, { max: 1, prepare: false });
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const locked = new Promise<void>((ready) => {
+        void locker.begin(async (tx) => {
+          await tx`select id from tasks where id = ${id} for update`;
+          ready();
+          await held;
+        });
+      });
+      await locked;
+      const inFlight = fetch(`${service.url}/api/tasks/${id}/complete`, { method: 'PATCH', headers: auth }).then((r) => r.status, () => 'cut off');
+      await new Promise((later) => setTimeout(later, 200));
+      const exit = service.stop();
+      await new Promise((later) => setTimeout(later, 100));
+      await assert.rejects(fetch(`${service.url}/health`), 'no new connections once stopping');
+      setTimeout(release, holdMs);
+      assert.equal(await exit, expectedExit);
+      assert.equal(await inFlight, expectedExit === 0 ? 200 : 'cut off');
+      await locker.end();
+    }
+  });
+});
