@@ -3,18 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { compareForListing, type Task, codePointLength, isStorableText } from '@todo/domain';
 import { databaseKinds, openPostgresTestStore, type PostgresTestStore } from '@todo/infrastructure/testing';
 import fc from 'fast-check';
+import type { TaskJson } from '../src/wire/task-json.js';
 import { startTestApp, type TestApp } from '../testing/index.js';
-
-interface WireTask {
-  id: number;
-  user_id: string;
-  title: string;
-  description: string | null;
-  completed: boolean;
-  due_date: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
 const tricky = fc.constantFrom(
   '😀', '👩‍👩‍👧', 'e\u0301', '\u200f', '\u202e', 'שלום', 'مرحبا', '"', "'", '\\', '`', '%', '_', ';', '--', '/*', '*/',
@@ -24,7 +14,7 @@ const text = (maxParts: number) => fc.array(fc.oneof(tricky, fc.string({ unit: '
 const validTitle = text(40).filter((t) => isStorableText(t) && t.trim().length > 0 && codePointLength(t.trim()) <= 200);
 const validDescription = fc.option(text(120).filter((d) => isStorableText(d) && codePointLength(d) <= 1000), { nil: null });
 
-const toTask = (t: WireTask): Task => ({
+const toTask = (t: TaskJson): Task => ({
   id: t.id, userId: t.user_id, title: t.title, description: t.description, completed: t.completed,
   dueDate: t.due_date === null ? null : new Date(t.due_date), createdAt: new Date(t.created_at), updatedAt: new Date(t.updated_at),
 });
@@ -47,8 +37,8 @@ for (const kind of databaseKinds) {
         fc.asyncProperty(validTitle, validDescription, fc.boolean(), async (title, description, completed) => {
           const created = await api.request('/api/tasks', { method: 'POST', as: 'prop', json: { title, description, completed } });
           assert.equal(created.status, 201);
-          const { data } = (await created.json()) as { data: WireTask };
-          const read = (await (await api.request(`/api/tasks/${data.id}`, { as: 'prop' })).json()) as { data: WireTask };
+          const { data } = (await created.json()) as { data: TaskJson };
+          const read = (await (await api.request(`/api/tasks/${data.id}`, { as: 'prop' })).json()) as { data: TaskJson };
           assert.equal(read.data.title, title.trim());
           assert.equal(read.data.description, description);
           assert.equal(read.data.completed, completed);
@@ -59,7 +49,7 @@ for (const kind of databaseKinds) {
 
     it('never answers 5xx, whatever JSON arrives on create or update', async () => {
       const created = await api.request('/api/tasks', { method: 'POST', as: 'fuzz', json: { title: 'target' } });
-      const { data } = (await created.json()) as { data: WireTask };
+      const { data } = (await created.json()) as { data: TaskJson };
       const fieldish = fc.dictionary(
         fc.constantFrom('title', 'description', 'completed', 'due_date', 'user_id', '__proto__', 'constructor', 'id'),
         fc.jsonValue({ maxDepth: 2 }),
@@ -87,18 +77,18 @@ for (const kind of databaseKinds) {
           const user = `walker-${round++}`;
           const make = async (t: { title: string; due: number | null; done: boolean }) => {
             const json = { title: t.title, completed: t.done, due_date: t.due === null ? null : `2026-01-0${t.due}` };
-            return ((await (await api.request('/api/tasks', { method: 'POST', as: user, json })).json()) as { data: WireTask }).data;
+            return ((await (await api.request('/api/tasks', { method: 'POST', as: user, json })).json()) as { data: TaskJson }).data;
           };
           const initial = [];
           for (const t of tasks) initial.push(await make(t));
           const removed = new Set<number>();
-          const seen: WireTask[] = [];
+          const seen: TaskJson[] = [];
           let cursor: string | null = null;
           for (const step of steps) {
             const query: string = `?sort=${sort}&order=${order}&status=${status}&limit=${step.pageSize}${cursor === null ? '' : `&cursor=${cursor}`}`;
             const response = await api.request(`/api/tasks${query}`, { as: user });
             assert.equal(response.status, 200);
-            const page = (await response.json()) as { data: WireTask[]; meta: { next_cursor: string | null } };
+            const page = (await response.json()) as { data: TaskJson[]; meta: { next_cursor: string | null } };
             seen.push(...page.data);
             cursor = page.meta.next_cursor;
             if (cursor === null) break;
