@@ -1,1 +1,2 @@
+export * from './counting-store.js';
 export * from './test-app.js';
