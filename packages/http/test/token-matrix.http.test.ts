@@ -158,6 +158,9 @@ describe('a JWKS that cannot be reached', () => {
     assert.equal(response.status, 503);
     assert.equal(response.headers.get('Retry-After'), '5');
     assert.deepEqual(await response.json(), { error: { code: 'SERVICE_UNAVAILABLE', message: 'Signing keys unavailable' } });
+    const logged = api.logs.find((line) => line['status'] === 503);
+    assert.equal(logged?.['level'], 50);
+    assert.match(String((logged?.['err'] as { message?: unknown } | undefined)?.message), /ECONNREFUSED/, 'the cause is logged');
     assert.equal((await api.request('/api/tasks', { as: 'hs-user' })).status, 200);
   });
 });
