@@ -2,7 +2,9 @@ import {
   Authenticate, type Clock, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, type TaskRepository,
   ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository,
 } from '@todo/application';
-import { type Config, JoseTokenVerifier, PostgresTaskRepository, PostgresUserRepository, type Sql, systemClock } from '@todo/infrastructure';
+import {
+  type Config, JoseTokenVerifier, PostgresTaskRepository, PostgresUserRepository, type Sql, StaleTolerantJwks, systemClock,
+} from '@todo/infrastructure';
 import { Container } from 'inversify';
 import type { UseCases } from './use-cases.js';
 
@@ -42,9 +44,13 @@ export function bindPostgres(c: Container, sql: Sql, config: Pick<Config, 'dbTim
   c.bind<Clock>(PORTS.Clock).toConstantValue(systemClock);
 }
 
-export function bindTokenVerifier(c: Container, config: Pick<Config, 'secret' | 'jwtIssuer' | 'jwtAudience'>): void {
+export type VerifierConfig = Pick<Config, 'secret' | 'jwksUrl' | 'jwksMaxStaleSeconds' | 'jwtIssuer' | 'jwtAudience'>;
+
+/** HS tokens against the secret, asymmetric ones against the JWKS, fetched on first use. */
+export function bindTokenVerifier(c: Container, config: VerifierConfig): void {
+  const jwks = new StaleTolerantJwks({ url: config.jwksUrl, maxStaleSeconds: config.jwksMaxStaleSeconds });
   c.bind<TokenVerifier>(PORTS.TokenVerifier).toConstantValue(
-    new JoseTokenVerifier({ secret: config.secret, issuer: config.jwtIssuer, audience: config.jwtAudience }),
+    new JoseTokenVerifier({ secret: config.secret, jwks, issuer: config.jwtIssuer, audience: config.jwtAudience }),
   );
 }
 

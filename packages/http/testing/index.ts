@@ -1,2 +1,3 @@
+export * from './counting-store.js';
 export * from './service-process.js';
 export * from './test-app.js';

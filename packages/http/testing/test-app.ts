@@ -4,7 +4,7 @@ import { inMemoryStore, type Store } from '@todo/application/testing';
 import { JoseTokenVerifier, mintDevelopmentToken } from '@todo/infrastructure';
 import pino from 'pino';
 import { createApp } from '../src/app.js';
-import { bindUseCases, newContainer, PORTS, resolveUseCases } from '../src/container.js';
+import { bindTokenVerifier, bindUseCases, newContainer, PORTS, resolveUseCases, type VerifierConfig } from '../src/container.js';
 import type { ReadinessCheck } from '../src/routes/health.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
@@ -14,6 +14,8 @@ export interface TestAppOptions {
   readonly store?: Store;
   readonly clock?: Clock;
   readonly verifier?: TokenVerifier;
+  /** Binds the production verifier for this configuration, as `bindTokenVerifier` does (instead of `verifier`). */
+  readonly verifierConfig?: VerifierConfig;
   readonly rateLimitPerMinute?: number;
   readonly isReady?: ReadinessCheck;
 }
@@ -36,7 +38,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   container.bind(PORTS.TaskRepository).toConstantValue(store.tasks);
   container.bind(PORTS.UserRepository).toConstantValue(store.users);
   container.bind(PORTS.Clock).toConstantValue(options.clock ?? { now: () => new Date() });
-  container.bind(PORTS.TokenVerifier).toConstantValue(options.verifier ?? new JoseTokenVerifier({ secret: TEST_SECRET }));
+  if (options.verifierConfig !== undefined) bindTokenVerifier(container, options.verifierConfig);
+  else container.bind(PORTS.TokenVerifier).toConstantValue(options.verifier ?? new JoseTokenVerifier({ secret: TEST_SECRET }));
   bindUseCases(container);
 
   const logs: Record<string, unknown>[] = [];

@@ -1,1 +1,3 @@
+export * from './jwks-server.js';
 export * from './test-databases.js';
+export * from './tokens.js';

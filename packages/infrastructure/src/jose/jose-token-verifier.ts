@@ -1,40 +1,50 @@
 import { AppError } from '@todo/domain';
 import type { TokenClaims, TokenVerifier } from '@todo/application';
-import { errors, jwtVerify } from 'jose';
+import { decodeProtectedHeader, errors, type JWTVerifyOptions, jwtVerify } from 'jose';
+import type { StaleTolerantJwks } from './stale-tolerant-jwks.js';
 
 export interface JoseVerifierOptions {
   /** Shared secret for HS256/384/512 tokens, used as its UTF-8 bytes. */
   readonly secret: string;
+  /** Keys for EdDSA/ES256/ES512/RS256/PS256 tokens; without it those tokens are refused. */
+  readonly jwks?: StaleTolerantJwks | undefined;
   readonly issuer?: string | undefined;
   readonly audience?: string | undefined;
 }
 
+/** Each key kind verifies only its own algorithms, so a token cannot choose how it is checked. */
 const SYMMETRIC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
+const ASYMMETRIC_ALGORITHMS = ['EdDSA', 'ES256', 'ES512', 'RS256', 'PS256'];
 const CLOCK_TOLERANCE_SECONDS = 5;
 
 export class JoseTokenVerifier implements TokenVerifier {
   readonly #secret: Uint8Array;
-  readonly #issuer: string | undefined;
-  readonly #audience: string | undefined;
+  readonly #jwks: StaleTolerantJwks | undefined;
+  readonly #claims: JWTVerifyOptions;
 
   constructor(options: JoseVerifierOptions) {
     this.#secret = new TextEncoder().encode(options.secret);
-    this.#issuer = options.issuer;
-    this.#audience = options.audience;
+    this.#jwks = options.jwks;
+    this.#claims = {
+      requiredClaims: ['exp'],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      ...(options.issuer !== undefined && { issuer: options.issuer }),
+      ...(options.audience !== undefined && { audience: options.audience }),
+    };
   }
 
   async verify(token: string): Promise<TokenClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.#secret, {
-        algorithms: SYMMETRIC_ALGORITHMS,
-        requiredClaims: ['exp'],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        ...(this.#issuer !== undefined && { issuer: this.#issuer }),
-        ...(this.#audience !== undefined && { audience: this.#audience }),
-      });
-      return payload;
+      const { alg } = decodeProtectedHeader(token);
+      if (typeof alg === 'string' && SYMMETRIC_ALGORITHMS.includes(alg)) {
+        return (await jwtVerify(token, this.#secret, { ...this.#claims, algorithms: SYMMETRIC_ALGORITHMS })).payload;
+      }
+      if (typeof alg === 'string' && ASYMMETRIC_ALGORITHMS.includes(alg) && this.#jwks !== undefined) {
+        return (await jwtVerify(token, this.#jwks.key, { ...this.#claims, algorithms: ASYMMETRIC_ALGORITHMS })).payload;
+      }
+      throw new errors.JOSEAlgNotAllowed(`"alg" ${JSON.stringify(alg)} is not accepted`);
     } catch (error) {
-      throw rejection(error);
+      throw error instanceof AppError ? error : rejection(error);
     }
   }
 }
