@@ -1,29 +1,25 @@
 # syntax=docker/dockerfile:1
 # The Tasks API: build with the whole toolchain, run with production dependencies only.
 
-FROM node:20-slim AS builder
+# The workspace manifests alone, so the dependency layers are rebuilt only when they change.
+FROM node:20-slim AS manifests
 WORKDIR /app
-# Manifests first, so the dependency layer is rebuilt only when they change.
 COPY package.json package-lock.json ./
 COPY packages/domain/package.json packages/domain/
 COPY packages/application/package.json packages/application/
 COPY packages/infrastructure/package.json packages/infrastructure/
 COPY packages/http/package.json packages/http/
+
+FROM manifests AS builder
 # No dependency needs an install script (npm 11 blocks them by default; the node:20 image has npm 10).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.base.json ./
 COPY packages packages
 RUN npx tsc -b
 
-FROM node:20-slim AS runtime
+FROM manifests AS runtime
 ENV NODE_ENV=production \
     DATA_DIR=/app/.data
-WORKDIR /app
-COPY package.json package-lock.json ./
-COPY packages/domain/package.json packages/domain/
-COPY packages/application/package.json packages/application/
-COPY packages/infrastructure/package.json packages/infrastructure/
-COPY packages/http/package.json packages/http/
 # --omit=optional drops typescript, which the lockfile marks devOptional (valibot's optional peer); no
 # runtime dependency is optional.
 RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
