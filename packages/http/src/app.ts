@@ -7,6 +7,8 @@ import { corsPolicy } from './middleware/cors.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import { routeMatch } from './middleware/route-match.js';
+import { openApiDocument } from './openapi/document.js';
+import { docsRoutes } from './routes/docs.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { taskRoutes } from './routes/tasks.js';
 import type { UseCases } from './use-cases.js';
@@ -32,6 +34,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   const router = new Router();
   healthRoutes(router, options.isReady);
   taskRoutes(router, options.useCases, new CursorCodec(options.cursorSecret));
+  docsRoutes(router, openApiDocument());
 
   app.use(requestLog(options.logger));
   app.use(corsPolicy(options.corsOrigins));

@@ -8,7 +8,14 @@ const HTTP = {
   NOT_FOUND: [404, 'NOT_FOUND'],
   UNAUTHENTICATED: [401, 'UNAUTHENTICATED'],
   UNAVAILABLE: [503, 'SERVICE_UNAVAILABLE'],
-} as const satisfies Record<AppErrorCode, readonly [number, string]>;
+} as const satisfies Record<AppErrorCode, readonly [number, ErrorCode]>;
+
+/** Every `error.code` the API answers with: a public contract, listed in the OpenAPI document. */
+export const ERROR_CODES = [
+  'VALIDATION_ERROR', 'NOT_FOUND', 'UNAUTHENTICATED', 'SERVICE_UNAVAILABLE', 'METHOD_NOT_ALLOWED', 'MALFORMED_JSON',
+  'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
@@ -18,7 +25,7 @@ export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
  */
 const SECURITY_EVENTS = { UNAUTHENTICATED: 'token_rejected', NOT_FOUND: 'task_not_found' } as const;
 
-export function reply(ctx: Context, status: number, code: string, message: string, details: readonly FieldIssue[] = []): void {
+export function reply(ctx: Context, status: number, code: ErrorCode, message: string, details: readonly FieldIssue[] = []): void {
   ctx.status = status;
   ctx.body = { error: details.length > 0 ? { code, message, details } : { code, message } };
 }

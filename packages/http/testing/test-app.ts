@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type Router from '@koa/router';
 import type { Clock, TokenVerifier } from '@todo/application';
 import { inMemoryStore, type Store } from '@todo/application/testing';
 import { JoseTokenVerifier, mintDevelopmentToken } from '@todo/infrastructure';
@@ -23,6 +24,8 @@ export interface TestAppOptions {
 export interface TestApp {
   readonly url: string;
   readonly store: Store;
+  /** The app's router: the routes it serves. */
+  readonly router: Router;
   /** Every log line the app wrote, parsed. */
   readonly logs: Record<string, unknown>[];
   token(userId: string, claims?: { email?: string; name?: string }): Promise<string>;
@@ -44,7 +47,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info', base: null }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-  const { app } = createApp({
+  const { app, router } = createApp({
     useCases: resolveUseCases(container),
     logger,
     corsOrigins: [ALLOWED_ORIGIN],
@@ -62,6 +65,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   return {
     url,
     store,
+    router,
     logs,
     token,
     async request(path, init = {}) {

@@ -6,10 +6,15 @@ import { TokenBuckets } from './token-buckets.js';
 const UNCOUNTED_PATHS = new Set(['/health', '/ready', '/docs', '/openapi.json']);
 const MAX_RETRY_AFTER_SECONDS = 60;
 
+/** Health checks and documentation, the page's scripts and styles included. */
+function isUncounted(path: string): boolean {
+  return UNCOUNTED_PATHS.has(path) || path.startsWith('/docs/');
+}
+
 /** Per user once authenticated, per client IP otherwise (a missing or refused token included). */
 export function rateLimit(perMinute: number, buckets = new TokenBuckets(perMinute)): Middleware<RequestState> {
   return async (ctx, next) => {
-    if (UNCOUNTED_PATHS.has(ctx.path) || ctx.method === 'OPTIONS') return next();
+    if (isUncounted(ctx.path) || ctx.method === 'OPTIONS') return next();
     const key = ctx.state.userId !== undefined ? `user:${ctx.state.userId}` : `ip:${ctx.ip}`;
     const verdict = buckets.take(key, Date.now());
     ctx.set('RateLimit-Limit', String(perMinute));

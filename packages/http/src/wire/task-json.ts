@@ -1,16 +1,21 @@
-import type { Task } from '@todo/domain';
+import { MAX_TASK_ID, TITLE_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, type Task } from '@todo/domain';
+import * as v from 'valibot';
+import { codePoints } from './json-schema-hints.js';
+
+const timestamp = (description: string) => v.pipe(v.string(), v.isoTimestamp(), v.description(description));
 
 /** A task on the wire: snake_case, timestamps ISO-8601 UTC with Z. */
-export interface TaskJson {
-  id: number;
-  user_id: string;
-  title: string;
-  description: string | null;
-  completed: boolean;
-  due_date: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export const TaskJson = v.object({
+  id: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_TASK_ID)),
+  user_id: v.pipe(v.string(), v.description("The owner: the token's subject.")),
+  title: v.pipe(v.string(), codePoints({ minLength: 1, maxLength: TITLE_MAX_LENGTH })),
+  description: v.nullable(v.pipe(v.string(), codePoints({ maxLength: DESCRIPTION_MAX_LENGTH }))),
+  completed: v.boolean(),
+  due_date: v.nullable(timestamp('UTC, with Z; a date-only input reads as midnight UTC.')),
+  created_at: timestamp('UTC, with Z; never changes.'),
+  updated_at: timestamp('UTC, with Z; set by every change.'),
+});
+export type TaskJson = v.InferOutput<typeof TaskJson>;
 
 export function toTaskJson(task: Task): TaskJson {
   return {

@@ -1,50 +1,71 @@
-import { descriptionProblem, normalizeTitle, parseDueDate, titleProblem, type NewTask, type TaskPatch } from '@todo/domain';
+import {
+  DESCRIPTION_MAX_LENGTH, descriptionProblem, normalizeTitle, parseDueDate, TITLE_MAX_LENGTH, titleProblem, type NewTask, type TaskPatch,
+} from '@todo/domain';
 import * as v from 'valibot';
+import { codePoints, dateOrDateTime } from './json-schema-hints.js';
 import { rule } from './validate.js';
 
 const typeMessage = (field: string, type: string) => (issue: v.BaseIssue<unknown>) =>
   issue.input === undefined ? `${field} is required` : issue.input === null ? `${field} must not be null` : `${field} must be ${type}`;
 
+// Documentation goes before the first transform: the OpenAPI document describes the input, which ends there.
 export const Title = v.pipe(
   v.string(typeMessage('Title', 'a string')),
+  v.description(`Trimmed of leading and trailing white space, then 1–${TITLE_MAX_LENGTH} characters (Unicode code points).`),
+  codePoints({ minLength: 1, maxLength: TITLE_MAX_LENGTH }),
   v.transform(normalizeTitle),
   rule(titleProblem),
-  v.description('Trimmed of leading and trailing white space, then 1–200 characters (Unicode code points).'),
 );
 
 export const Description = v.nullable(
-  v.pipe(v.string('Description must be a string or null'), rule(descriptionProblem), v.description('At most 1000 characters, stored exactly as given.')),
+  v.pipe(
+    v.string('Description must be a string or null'),
+    v.description(`At most ${DESCRIPTION_MAX_LENGTH} characters (Unicode code points), stored exactly as given; null for none.`),
+    codePoints({ maxLength: DESCRIPTION_MAX_LENGTH }),
+    rule(descriptionProblem),
+  ),
 );
 
 export const DueDate = v.nullable(
   v.pipe(
     v.string('Due date must be an ISO-8601 string or null'),
+    v.description('ISO-8601 date (midnight UTC) or date-time with Z or an offset; returned in UTC with Z; null for none.'),
+    dateOrDateTime,
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const date = parseDueDate(dataset.value);
       if (date !== null) return date;
       addIssue({ message: 'Due date must be an ISO-8601 date (YYYY-MM-DD) or a date-time with Z or an offset' });
       return NEVER;
     }),
-    v.description('ISO-8601 date (midnight UTC) or date-time with Z or an offset; returned in UTC with Z.'),
   ),
 );
 
 export const Completed = v.boolean('Completed must be a boolean');
 
 /** Unknown fields are dropped: they never reach the use-cases. */
-export const CreateTaskBody = v.object({
-  title: Title,
-  description: v.optional(Description, null),
-  due_date: v.optional(DueDate, null),
-  completed: v.optional(Completed, false),
-});
+export const CreateTaskBody = v.pipe(
+  v.object({
+    title: Title,
+    description: v.optional(Description, null),
+    due_date: v.optional(DueDate, null),
+    completed: v.optional(Completed, false),
+  }),
+  v.description('A new task. Unknown fields (user_id, id, created_at, ...) are ignored.'),
+);
 
-export const UpdateTaskBody = v.object({
+const updateFields = {
   title: v.optional(Title),
   description: v.optional(Description),
   due_date: v.optional(DueDate),
   completed: v.optional(Completed),
-});
+};
+
+/** "At least one field" is the use-case's rule; the schema only documents it. */
+export const UpdateTaskBody = v.pipe(
+  v.object(updateFields),
+  v.description('Only the fields sent change; at least one of them is required. Unknown fields are ignored.'),
+  v.metadata({ anyOf: Object.keys(updateFields).map((field) => ({ required: [field] })) }),
+);
 
 export function toNewTask(body: v.InferOutput<typeof CreateTaskBody>): NewTask {
   return { title: body.title, description: body.description, completed: body.completed, dueDate: body.due_date };

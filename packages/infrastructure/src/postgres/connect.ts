@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { withoutClientOnlyParameters } from './connection-url.js';
 
 export type Sql = postgres.Sql;
 
@@ -10,11 +11,12 @@ export interface ConnectOptions {
 }
 
 /**
- * A postgres.js pool. `sslmode` in the URL is honoured by postgres.js itself; notices are
- * not printed (migrations raise some on purpose).
+ * A postgres.js pool. `sslmode` in the URL is honoured by postgres.js itself; libpq-only
+ * parameters such as Neon's `channel_binding` are dropped first (see connection-url.ts).
+ * Notices are not printed (migrations raise some on purpose).
  */
 export function connectPostgres(url: string, options: ConnectOptions): Sql {
-  return postgres(url, {
+  return postgres(withoutClientOnlyParameters(url), {
     max: options.max,
     prepare: options.prepare,
     connect_timeout: options.connectTimeoutSeconds ?? 5,
