@@ -1,0 +1,93 @@
+// Starting, watching and stopping the servers under test (only the processes this script started).
+import { spawn } from 'node:child_process';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Spawns `node script` with `env`; stdout goes to `logFile` (/dev/null by default), stderr is kept for errors. */
+export async function startServer(name, script, env, logFile = '/dev/null') {
+  const port = await freePort();
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', openSync(logFile, 'a'), 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const result = await Promise.race([exited.then(() => 'exited'), fetch(`${url}/health`).then((r) => r.status, () => 0)]);
+    if (result === 'exited') throw new Error(`${name} exited during start-up:\n${stderr}`);
+    if (result === 200) break;
+    if (Date.now() > deadline) throw new Error(`${name} did not answer /health within 30 s:\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    name, url, pid: child.pid,
+    stderr: () => stderr,
+    /** SIGTERM, then the exit code (SIGKILL after 20 s, reported as such). */
+    async stop() {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    },
+  };
+}
+
+/** The pid and its descendants (cluster workers), from /proc. */
+export function processTree(pid) {
+  const parents = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  return tree;
+}
+
+function statusKb(pid, field) {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match === null ? 0 : Number(match[1]);
+  } catch {
+    return 0;
+  }
+}
+
+/** Samples the summed VmRSS of a process tree every 200 ms; `stop()` gives the peak in MB and each process's VmHWM. */
+export function sampleRss(pid) {
+  const pids = processTree(pid);
+  let peakKb = 0;
+  const sample = () => {
+    peakKb = Math.max(peakKb, pids.reduce((sum, p) => sum + statusKb(p, 'VmRSS'), 0));
+  };
+  sample();
+  const timer = setInterval(sample, 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return { peakMb: peakKb / 1024, hwmMb: pids.reduce((sum, p) => sum + statusKb(p, 'VmHWM'), 0) / 1024, processes: pids.length };
+    },
+  };
+}
