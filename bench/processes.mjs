@@ -74,9 +74,25 @@ function statusKb(pid, field) {
   }
 }
 
-/** Samples the summed VmRSS of a process tree every 200 ms; `stop()` gives the peak in MB and each process's VmHWM. */
-export function sampleRss(pid) {
+/** CPU time (user + system) a process has used, in ms (clock ticks are 1/100 s on Linux). */
+function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Watches a process tree while it is measured: the summed VmRSS every 200 ms, and the CPU
+ * time used. `stop()` gives the peak RSS and the VmHWMs in MB, and the CPU ms spent meanwhile.
+ * CPU per request is the steadier figure on a machine shared with other work.
+ */
+export function sampleProcess(pid) {
   const pids = processTree(pid);
+  const cpuAtStart = pids.reduce((sum, p) => sum + cpuMs(p), 0);
   let peakKb = 0;
   const sample = () => {
     peakKb = Math.max(peakKb, pids.reduce((sum, p) => sum + statusKb(p, 'VmRSS'), 0));
@@ -87,7 +103,12 @@ export function sampleRss(pid) {
     stop() {
       clearInterval(timer);
       sample();
-      return { peakMb: peakKb / 1024, hwmMb: pids.reduce((sum, p) => sum + statusKb(p, 'VmHWM'), 0) / 1024, processes: pids.length };
+      return {
+        peakMb: peakKb / 1024,
+        hwmMb: pids.reduce((sum, p) => sum + statusKb(p, 'VmHWM'), 0) / 1024,
+        cpuMs: pids.reduce((sum, p) => sum + cpuMs(p), 0) - cpuAtStart,
+        processes: pids.length,
+      };
     },
   };
 }

@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
-import { sampleRss, startServer } from './processes.mjs';
+import { sampleProcess, startServer } from './processes.mjs';
 import { ensureDatabase, resetWrites, seed } from './seed.mjs';
 import { mintTokens, workloads } from './workloads.mjs';
 
@@ -42,12 +42,13 @@ async function drive(server, workload, seconds) {
 /** Warm-up (discarded), then the measured run with the RSS of the server's process tree sampled. */
 async function measure(server, workload) {
   if (WARMUP > 0) await drive(server, workload, WARMUP);
-  const rss = sampleRss(server.pid);
+  const watch = sampleProcess(server.pid);
   const r = await drive(server, workload, DURATION);
-  const memory = rss.stop();
+  const seen = watch.stop();
   return {
     rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
-    errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, total: r.requests.total, peakRssMb: memory.peakMb, hwmMb: memory.hwmMb,
+    errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, total: r.requests.total,
+    peakRssMb: seen.peakMb, hwmMb: seen.hwmMb, cpuMsPerRequest: seen.cpuMs / Math.max(1, r.requests.total),
   };
 }
 
@@ -55,7 +56,7 @@ function summarise(runs) {
   return {
     rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)),
     errors: runs.reduce((s, r) => s + r.errors + r.timeouts, 0), non2xx: runs.reduce((s, r) => s + r.non2xx, 0),
-    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), runs: runs.length,
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), cpuMsPerRequest: median(runs.map((r) => r.cpuMsPerRequest)), runs: runs.length,
   };
 }
 
@@ -77,7 +78,7 @@ for (let round = 1; round <= ROUNDS; round++) {
       if (workload.resetsWrites) await resetWrites(sql, w3MaxId);
       const result = await measure(server, workload);
       ((results[server.name][workload.name] ??= [])).push(result);
-      log(`round ${round} ${workload.name} ${server.name.padEnd(9)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors + result.timeouts}  non-2xx ${result.non2xx}  rss ${result.peakRssMb.toFixed(0)} MB`);
+      log(`round ${round} ${workload.name} ${server.name.padEnd(9)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors + result.timeouts}  non-2xx ${result.non2xx}  rss ${result.peakRssMb.toFixed(0)} MB  cpu ${result.cpuMsPerRequest.toFixed(3)} ms/req`);
     }
   }
 }
@@ -106,10 +107,11 @@ for (const w of all) {
   summary[w.name] = { description: w.description, service: s, reference: r, ratio: s.rps / r.rps, p99Ratio: s.p99 / r.p99 };
 }
 const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
-const rows = [['workload', 'service req/s', 'reference req/s', 'ratio', 'service p50/p99 ms', 'reference p50/p99 ms', 'p99 ratio', 'errors s/r', 'non-2xx s/r', 'peak RSS s/r MB']];
+const rows = [['workload', 'service req/s', 'reference req/s', 'ratio', 'service p50/p99 ms', 'reference p50/p99 ms', 'p99 ratio', 'errors s/r', 'non-2xx s/r', 'peak RSS s/r MB', 'CPU ms/req s/r']];
 for (const [name, x] of Object.entries(summary)) {
   rows.push([name, fmt(x.service.rps), fmt(x.reference.rps), fmt(x.ratio, 2), `${x.service.p50}/${x.service.p99}`, `${x.reference.p50}/${x.reference.p99}`,
-    fmt(x.p99Ratio, 2), `${x.service.errors}/${x.reference.errors}`, `${x.service.non2xx}/${x.reference.non2xx}`, `${fmt(x.service.peakRssMb)}/${fmt(x.reference.peakRssMb)}`]);
+    fmt(x.p99Ratio, 2), `${x.service.errors}/${x.reference.errors}`, `${x.service.non2xx}/${x.reference.non2xx}`, `${fmt(x.service.peakRssMb)}/${fmt(x.reference.peakRssMb)}`,
+    `${fmt(x.service.cpuMsPerRequest, 3)}/${fmt(x.reference.cpuMsPerRequest, 3)}`]);
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 const table = rows.map((r) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`);
