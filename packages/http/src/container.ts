@@ -1,5 +1,5 @@
 import {
-  Authenticate, type Clock, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, type TaskRepository,
+  Authenticate, CachedTokenVerifier, type Clock, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, type TaskRepository,
   ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository,
 } from '@todo/application';
 import { type Config, JoseTokenVerifier, PostgresTaskRepository, PostgresUserRepository, type Sql, systemClock } from '@todo/infrastructure';
@@ -41,10 +41,10 @@ export function bindPostgres(c: Container, sql: Sql): void {
   c.bind<Clock>(PORTS.Clock).toConstantValue(systemClock);
 }
 
+/** The jose verifier behind a cache of the tokens it accepted, each until its `exp`. */
 export function bindTokenVerifier(c: Container, config: Pick<Config, 'secret' | 'jwtIssuer' | 'jwtAudience'>): void {
-  c.bind<TokenVerifier>(PORTS.TokenVerifier).toConstantValue(
-    new JoseTokenVerifier({ secret: config.secret, issuer: config.jwtIssuer, audience: config.jwtAudience }),
-  );
+  const jose = new JoseTokenVerifier({ secret: config.secret, issuer: config.jwtIssuer, audience: config.jwtAudience });
+  c.bind<TokenVerifier>(PORTS.TokenVerifier).toConstantValue(new CachedTokenVerifier(jose, systemClock));
 }
 
 /** Resolved once at start-up: handlers get plain objects, never the container. */
