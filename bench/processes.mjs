@@ -47,19 +47,25 @@ export async function startServer(name, script, env, logFile = '/dev/null') {
   };
 }
 
-/** The pid and its descendants (cluster workers), from /proc. */
-export function processTree(pid) {
-  const parents = new Map();
+/** Every process's [pid, parent pid, command name], from /proc. */
+function allProcesses() {
+  const found = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(Number(entry), ppid);
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      found.push([Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), comm]);
     } catch {
       // gone meanwhile
     }
   }
+  return found;
+}
+
+/** The pid and its descendants (cluster workers), from /proc. */
+export function processTree(pid) {
+  const parents = new Map(allProcesses().map(([p, parent]) => [p, parent]));
   const tree = [pid];
   for (let i = 0; i < tree.length; i++) for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
   return tree;
@@ -72,6 +78,19 @@ function statusKb(pid, field) {
   } catch {
     return 0;
   }
+}
+
+/** All CPUs' busy and total time since boot, in ms, from /proc/stat. */
+function machineCpu() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+  const idle = fields[3] + fields[4];
+  return { totalMs: total * 10, busyMs: (total - idle) * 10 };
+}
+
+/** CPU time of every PostgreSQL process on the machine (all databases, not only the benchmark's). */
+function postgresCpuMs() {
+  return allProcesses().filter(([, , comm]) => comm === 'postgres').reduce((sum, [pid]) => sum + cpuMs(pid), 0);
 }
 
 /** CPU time (user + system) a process has used, in ms (clock ticks are 1/100 s on Linux). */
@@ -93,6 +112,9 @@ function cpuMs(pid) {
 export function sampleProcess(pid) {
   const pids = processTree(pid);
   const cpuAtStart = pids.reduce((sum, p) => sum + cpuMs(p), 0);
+  const machineAtStart = machineCpu();
+  const postgresAtStart = postgresCpuMs();
+  const selfAtStart = process.cpuUsage();
   let peakKb = 0;
   const sample = () => {
     peakKb = Math.max(peakKb, pids.reduce((sum, p) => sum + statusKb(p, 'VmRSS'), 0));
@@ -103,7 +125,14 @@ export function sampleProcess(pid) {
     stop() {
       clearInterval(timer);
       sample();
+      const machine = machineCpu();
+      const self = process.cpuUsage(selfAtStart);
+      const server = pids.reduce((sum, p) => sum + cpuMs(p), 0) - cpuAtStart;
+      const busy = machine.busyMs - machineAtStart.busyMs;
+      const loadGenerator = (self.user + self.system) / 1000;
+      const postgres = postgresCpuMs() - postgresAtStart;
       return {
+        cpuSplit: { wallCpuMs: machine.totalMs - machineAtStart.totalMs, busy, server, postgres, loadGenerator, other: Math.max(0, busy - server - postgres - loadGenerator) },
         peakMb: peakKb / 1024,
         hwmMb: pids.reduce((sum, p) => sum + statusKb(p, 'VmHWM'), 0) / 1024,
         cpuMs: pids.reduce((sum, p) => sum + cpuMs(p), 0) - cpuAtStart,

@@ -49,6 +49,7 @@ async function measure(server, workload) {
     rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
     errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, total: r.requests.total,
     peakRssMb: seen.peakMb, hwmMb: seen.hwmMb, cpuMsPerRequest: seen.cpuMs / Math.max(1, r.requests.total),
+    cpuShare: Object.fromEntries(['server', 'postgres', 'loadGenerator', 'other'].map((k) => [k, seen.cpuSplit[k] / seen.cpuSplit.wallCpuMs])),
   };
 }
 
@@ -56,7 +57,9 @@ function summarise(runs) {
   return {
     rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)),
     errors: runs.reduce((s, r) => s + r.errors + r.timeouts, 0), non2xx: runs.reduce((s, r) => s + r.non2xx, 0),
-    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), cpuMsPerRequest: median(runs.map((r) => r.cpuMsPerRequest)), runs: runs.length,
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), cpuMsPerRequest: median(runs.map((r) => r.cpuMsPerRequest)),
+    cpuShare: Object.fromEntries(Object.keys(runs[0].cpuShare).map((k) => [k, median(runs.map((r) => r.cpuShare[k]))])),
+    runs: runs.length,
   };
 }
 
@@ -131,6 +134,13 @@ if (results.cluster && summary.W1) {
   targets.push(['2 workers ≥ 1.6× 1 worker on W1', speedup >= 1.6, `${fmt(results.cluster.workers2.rps)} vs ${fmt(summary.W1.service.rps)} req/s = ${fmt(speedup, 2)}×`]);
 }
 
+// Where the machine's CPU went during W1: the ceiling for one server, and for two workers.
+const share = (x) => Object.entries(x.cpuShare).map(([k, v]) => `${k} ${fmt(v * 100)}%`).join(', ');
+const cpuLines = summary.W1 === undefined ? [] : [
+  `CPU during W1, share of all ${cpus().length} cores (medians): service: ${share(summary.W1.service)}; reference: ${share(summary.W1.reference)}` +
+    (results.cluster ? `; service×2: ${share(results.cluster.workers2)}` : ''),
+];
+
 const machine = {
   nproc: cpus().length, cpu: /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown', node: process.version,
 };
@@ -139,6 +149,7 @@ const out = [
   `${ROUNDS} round(s) × ${DURATION} s (+${WARMUP} s warm-up), ${CONNECTIONS} connections; medians of rounds; ${machine.nproc} × ${machine.cpu}, Node ${machine.node}`,
   ...table,
   ...(results.cluster ? [`W1 with WEB_CONCURRENCY=2: ${fmt(results.cluster.workers2.rps)} req/s, p99 ${results.cluster.workers2.p99} ms, peak RSS ${fmt(results.cluster.workers2.peakRssMb)} MB (all processes), ${fmt(results.cluster.speedup, 2)}× one worker`] : []),
+  ...cpuLines,
   '',
   ...targets.map(([what, met, detail]) => `${met ? 'MET   ' : 'MISSED'} ${what}: ${detail}`),
   `exit codes: service ${JSON.stringify(serviceExit)}, reference ${JSON.stringify(referenceExit)}; ${fmt(seconds)} s in all`,
