@@ -18,6 +18,8 @@ const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 100);
 const ONLY = env.BENCH_WORKLOADS?.split(',').map((s) => s.trim().toUpperCase());
 const CLUSTER = env.BENCH_CLUSTER !== '0';
 const SERVICE_LOG = env.BENCH_SERVICE_LOG ?? '/dev/null';
+/** Node options for the service only, e.g. --max-old-space-size=256 (peak RSS against GC work). */
+const SERVICE_NODE_OPTIONS = env.BENCH_SERVICE_NODE_OPTIONS ?? '';
 const SECRET = 'benchmark-secret-that-is-long-enough-0123456789';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = new URL('./results/', import.meta.url);
@@ -31,7 +33,7 @@ const median = (xs) => {
 function serviceEnv(workers) {
   return {
     DATABASE_URL, NODE_ENV: 'production', BETTER_AUTH_SECRET: SECRET, LOG_LEVEL: 'info',
-    RATE_LIMIT_PER_MINUTE: '1000000000', WEB_CONCURRENCY: String(workers),
+    RATE_LIMIT_PER_MINUTE: '1000000000', WEB_CONCURRENCY: String(workers), NODE_OPTIONS: SERVICE_NODE_OPTIONS,
   };
 }
 
@@ -146,7 +148,8 @@ const machine = {
 };
 const seconds = (performance.now() - started) / 1000;
 const out = [
-  `${ROUNDS} round(s) × ${DURATION} s (+${WARMUP} s warm-up), ${CONNECTIONS} connections; medians of rounds; ${machine.nproc} × ${machine.cpu}, Node ${machine.node}`,
+  `${ROUNDS} round(s) × ${DURATION} s (+${WARMUP} s warm-up), ${CONNECTIONS} connections; medians of rounds; ${machine.nproc} × ${machine.cpu}, Node ${machine.node}` +
+    (SERVICE_NODE_OPTIONS === '' ? '' : `; service NODE_OPTIONS=${SERVICE_NODE_OPTIONS}`),
   ...table,
   ...(results.cluster ? [`W1 with WEB_CONCURRENCY=2: ${fmt(results.cluster.workers2.rps)} req/s, p99 ${results.cluster.workers2.p99} ms, peak RSS ${fmt(results.cluster.workers2.peakRssMb)} MB (all processes), ${fmt(results.cluster.speedup, 2)}× one worker`] : []),
   ...cpuLines,
@@ -158,7 +161,7 @@ console.log(out.join('\n'));
 mkdirSync(RESULTS, { recursive: true });
 const file = new URL(`bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, RESULTS);
 writeFileSync(file, JSON.stringify({
-  at: new Date().toISOString(), machine, settings: { DURATION, WARMUP, ROUNDS, CONNECTIONS, workloads: all.map((w) => w.name) },
+  at: new Date().toISOString(), machine, settings: { DURATION, WARMUP, ROUNDS, CONNECTIONS, SERVICE_NODE_OPTIONS, workloads: all.map((w) => w.name) },
   summary, cluster: results.cluster, targets: targets.map(([what, met, detail]) => ({ what, met, detail })), runs: results, serviceExit, referenceExit, seconds,
 }, null, 2));
 log(`results written to ${fileURLToPath(file)}`);
