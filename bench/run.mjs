@@ -127,7 +127,7 @@ for (const [name, x] of Object.entries(summary)) {
   targets.push([`${name} ≥ 80% of reference, no errors/non-2xx`, x.ratio >= 0.8 && x.service.errors === 0 && x.service.non2xx === 0, `${fmt(x.ratio * 100)}%, ${x.service.errors} errors, ${x.service.non2xx} non-2xx`]);
   targets.push([`${name} p99 ≤ 1.3× reference`, x.p99Ratio <= 1.3, `${fmt(x.p99Ratio, 2)}×`]);
 }
-if (summary.W1 && summary.W4) targets.push(['W4 within 10% of W1', summary.W4.service.rps >= 0.9 * summary.W1.service.rps, `W4/W1 = ${fmt((summary.W4.service.rps / summary.W1.service.rps) * 100)}%`]);
+if (summary.W1 && summary.W4) targets.push(['W4 within 10% of W1', summary.W4.service.rps >= 0.9 * summary.W1.service.rps, `W4/W1 = ${fmt((summary.W4.service.rps / summary.W1.service.rps) * 100, 1)}%`]);
 const peakRss = Math.max(...Object.values(summary).map((x) => x.service.peakRssMb));
 targets.push(['service peak RSS ≤ 150 MB (1 worker)', peakRss <= 150, `${fmt(peakRss)} MB`]);
 if (results.cluster && summary.W1) {
