@@ -50,7 +50,7 @@ function startMain(env: Record<string, string>): Started {
 
 const listening = (l: Record<string, unknown>) => typeof l['url'] === 'string';
 
-describe('WEB_CONCURRENCY', () => {
+describe('WEB_CONCURRENCY', { timeout: 60_000 }, () => {
   it('serves from one process on the embedded database, and says why', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'tasks-cluster-'));
     try {
