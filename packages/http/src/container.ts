@@ -1,5 +1,5 @@
 import {
-  Authenticate, type Clock, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, type TaskRepository,
+  Authenticate, CachedTokenVerifier, type Clock, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, type TaskRepository,
   ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository,
 } from '@todo/application';
 import {
@@ -46,12 +46,14 @@ export function bindPostgres(c: Container, sql: Sql, config: Pick<Config, 'dbTim
 
 export type VerifierConfig = Pick<Config, 'secret' | 'jwksUrl' | 'jwksMaxStaleSeconds' | 'jwtIssuer' | 'jwtAudience'>;
 
-/** HS tokens against the secret, asymmetric ones against the JWKS, fetched on first use. */
+/**
+ * HS tokens against the secret, asymmetric ones against the JWKS (fetched on first use),
+ * behind a cache of the tokens already accepted, each until its `exp`.
+ */
 export function bindTokenVerifier(c: Container, config: VerifierConfig): void {
   const jwks = new StaleTolerantJwks({ url: config.jwksUrl, maxStaleSeconds: config.jwksMaxStaleSeconds });
-  c.bind<TokenVerifier>(PORTS.TokenVerifier).toConstantValue(
-    new JoseTokenVerifier({ secret: config.secret, jwks, issuer: config.jwtIssuer, audience: config.jwtAudience }),
-  );
+  const jose = new JoseTokenVerifier({ secret: config.secret, jwks, issuer: config.jwtIssuer, audience: config.jwtAudience });
+  c.bind<TokenVerifier>(PORTS.TokenVerifier).toConstantValue(new CachedTokenVerifier(jose, systemClock));
 }
 
 /** Resolved once at start-up: handlers get plain objects, never the container. */

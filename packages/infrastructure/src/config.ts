@@ -23,6 +23,8 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   readonly shutdownTimeoutMs: number;
   readonly jwksMaxStaleSeconds: number;
+  /** Worker processes sharing the port (node:cluster); 1 runs the server in this process. */
+  readonly webConcurrency: number;
 }
 
 /** A configuration problem, worded as one line that names the variable. */
@@ -70,6 +72,7 @@ const EnvSchema = v.object({
   RATE_LIMIT_PER_MINUTE: v.optional(integer(1, 1_000_000_000), '600'),
   SHUTDOWN_TIMEOUT_MS: v.optional(integer(0, 3_600_000), '10000'),
   JWKS_MAX_STALE_S: v.optional(integer(0, 31_536_000), '3600'),
+  WEB_CONCURRENCY: v.optional(integer(1, 256), '1'),
 });
 
 /** Reads the environment (SPEC §1). Throws ConfigError naming the first variable that is wrong. */
@@ -107,6 +110,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     jwksMaxStaleSeconds: e.JWKS_MAX_STALE_S,
+    webConcurrency: e.WEB_CONCURRENCY,
   };
 }
 

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { codePoints } from './json-schema-hints.js';
 
 const timestamp = (description: string) => v.pipe(v.string(), v.isoTimestamp(), v.description(description));
+import { isoString } from './iso-time.js';
 
 /** A task on the wire: snake_case, timestamps ISO-8601 UTC with Z. */
 export const TaskJson = v.object({
@@ -24,8 +25,8 @@ export function toTaskJson(task: Task): TaskJson {
     title: task.title,
     description: task.description,
     completed: task.completed,
-    due_date: task.dueDate === null ? null : task.dueDate.toISOString(),
-    created_at: task.createdAt.toISOString(),
-    updated_at: task.updatedAt.toISOString(),
+    due_date: task.dueDate === null ? null : isoString(task.dueDate),
+    created_at: isoString(task.createdAt),
+    updated_at: isoString(task.updatedAt),
   };
 }

@@ -1,0 +1,167 @@
+// npm run bench: the service against a bare reference server, in one run, on W1–W4, and
+// the service with WEB_CONCURRENCY=2 on W1. Results: a table on stdout, JSON in bench/results/.
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { sampleProcess, startServer } from './processes.mjs';
+import { ensureDatabase, resetWrites, seed } from './seed.mjs';
+import { mintTokens, workloads } from './workloads.mjs';
+
+const env = process.env;
+const DATABASE_URL = env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench';
+const DURATION = Number(env.BENCH_DURATION ?? 8);
+const WARMUP = Number(env.BENCH_WARMUP ?? 2);
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 100);
+const ONLY = env.BENCH_WORKLOADS?.split(',').map((s) => s.trim().toUpperCase());
+const CLUSTER = env.BENCH_CLUSTER !== '0';
+const SERVICE_LOG = env.BENCH_SERVICE_LOG ?? '/dev/null';
+/** Node options for the service only, e.g. --max-old-space-size=256 (peak RSS against GC work). */
+const SERVICE_NODE_OPTIONS = env.BENCH_SERVICE_NODE_OPTIONS ?? '';
+const SECRET = 'benchmark-secret-that-is-long-enough-0123456789';
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS = new URL('./results/', import.meta.url);
+
+const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function serviceEnv(workers) {
+  return {
+    DATABASE_URL, NODE_ENV: 'production', BETTER_AUTH_SECRET: SECRET, LOG_LEVEL: 'info',
+    RATE_LIMIT_PER_MINUTE: '1000000000', WEB_CONCURRENCY: String(workers), NODE_OPTIONS: SERVICE_NODE_OPTIONS,
+  };
+}
+
+async function drive(server, workload, seconds) {
+  return autocannon({ url: server.url, connections: CONNECTIONS, duration: seconds, requests: workload.requests, timeout: 10 });
+}
+
+/** Warm-up (discarded), then the measured run with the RSS of the server's process tree sampled. */
+async function measure(server, workload) {
+  if (WARMUP > 0) await drive(server, workload, WARMUP);
+  const watch = sampleProcess(server.pid);
+  const r = await drive(server, workload, DURATION);
+  const seen = watch.stop();
+  return {
+    rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
+    errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, total: r.requests.total,
+    peakRssMb: seen.peakMb, hwmMb: seen.hwmMb, cpuMsPerRequest: seen.cpuMs / Math.max(1, r.requests.total),
+    cpuShare: Object.fromEntries(['server', 'postgres', 'loadGenerator', 'other'].map((k) => [k, seen.cpuSplit[k] / seen.cpuSplit.wallCpuMs])),
+  };
+}
+
+function summarise(runs) {
+  return {
+    rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((s, r) => s + r.errors + r.timeouts, 0), non2xx: runs.reduce((s, r) => s + r.non2xx, 0),
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), cpuMsPerRequest: median(runs.map((r) => r.cpuMsPerRequest)),
+    cpuShare: Object.fromEntries(Object.keys(runs[0].cpuShare).map((k) => [k, median(runs.map((r) => r.cpuShare[k]))])),
+    runs: runs.length,
+  };
+}
+
+const started = performance.now();
+await ensureDatabase(DATABASE_URL);
+const results = { service: {}, reference: {}, cluster: null };
+let service = await startServer('service', `${ROOT}packages/http/dist/src/main.js`, serviceEnv(1), SERVICE_LOG); // migrates
+const sql = postgres(DATABASE_URL, { max: 2, onnotice: () => {} });
+const { w3MaxId, w3Tasks } = await seed(sql, log);
+const reference = await startServer('reference', `${ROOT}bench/reference-server.mjs`, { DATABASE_URL, BETTER_AUTH_SECRET: SECRET });
+const tokens = Object.fromEntries(await Promise.all(['w1', 'w2', 'w3', 'w4'].map(async (p) => [p, await mintTokens(SECRET, p)])));
+const all = workloads(tokens, w3Tasks).filter((w) => ONLY === undefined || ONLY.includes(w.name));
+
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const workload of all) {
+    // Alternate who goes first, so neither always runs on a warmer database.
+    const order = round % 2 === 1 ? [service, reference] : [reference, service];
+    for (const server of order) {
+      if (workload.resetsWrites) await resetWrites(sql, w3MaxId);
+      const result = await measure(server, workload);
+      ((results[server.name][workload.name] ??= [])).push(result);
+      log(`round ${round} ${workload.name} ${server.name.padEnd(9)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors + result.timeouts}  non-2xx ${result.non2xx}  rss ${result.peakRssMb.toFixed(0)} MB  cpu ${result.cpuMsPerRequest.toFixed(3)} ms/req`);
+    }
+  }
+}
+
+const w1 = all.find((w) => w.name === 'W1');
+if (CLUSTER && w1 !== undefined) {
+  const exit = await service.stop();
+  log(`service (1 worker) stopped: ${JSON.stringify(exit)}`);
+  service = await startServer('service', `${ROOT}packages/http/dist/src/main.js`, serviceEnv(2), SERVICE_LOG);
+  const runs = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    runs.push(await measure(service, w1));
+    log(`round ${round} W1 service×2 ${runs.at(-1).rps.toFixed(0).padStart(6)} req/s  p99 ${runs.at(-1).p99} ms  rss ${runs.at(-1).peakRssMb.toFixed(0)} MB (all processes)`);
+  }
+  results.cluster = { workers2: summarise(runs), runs };
+}
+const serviceExit = await service.stop();
+const referenceExit = await reference.stop();
+await sql.end();
+
+// ---- report
+const summary = {};
+for (const w of all) {
+  const s = summarise(results.service[w.name]);
+  const r = summarise(results.reference[w.name]);
+  summary[w.name] = { description: w.description, service: s, reference: r, ratio: s.rps / r.rps, p99Ratio: s.p99 / r.p99 };
+}
+const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
+const rows = [['workload', 'service req/s', 'reference req/s', 'ratio', 'service p50/p99 ms', 'reference p50/p99 ms', 'p99 ratio', 'errors s/r', 'non-2xx s/r', 'peak RSS s/r MB', 'CPU ms/req s/r']];
+for (const [name, x] of Object.entries(summary)) {
+  rows.push([name, fmt(x.service.rps), fmt(x.reference.rps), fmt(x.ratio, 2), `${x.service.p50}/${x.service.p99}`, `${x.reference.p50}/${x.reference.p99}`,
+    fmt(x.p99Ratio, 2), `${x.service.errors}/${x.reference.errors}`, `${x.service.non2xx}/${x.reference.non2xx}`, `${fmt(x.service.peakRssMb)}/${fmt(x.reference.peakRssMb)}`,
+    `${fmt(x.service.cpuMsPerRequest, 3)}/${fmt(x.reference.cpuMsPerRequest, 3)}`]);
+}
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+const table = rows.map((r) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`);
+table.splice(1, 0, `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+
+const targets = [];
+for (const [name, x] of Object.entries(summary)) {
+  targets.push([`${name} ≥ 80% of reference, no errors/non-2xx`, x.ratio >= 0.8 && x.service.errors === 0 && x.service.non2xx === 0, `${fmt(x.ratio * 100)}%, ${x.service.errors} errors, ${x.service.non2xx} non-2xx`]);
+  targets.push([`${name} p99 ≤ 1.3× reference`, x.p99Ratio <= 1.3, `${fmt(x.p99Ratio, 2)}×`]);
+}
+if (summary.W1 && summary.W4) targets.push(['W4 within 10% of W1', summary.W4.service.rps >= 0.9 * summary.W1.service.rps, `W4/W1 = ${fmt((summary.W4.service.rps / summary.W1.service.rps) * 100, 1)}%`]);
+const peakRss = Math.max(...Object.values(summary).map((x) => x.service.peakRssMb));
+targets.push(['service peak RSS ≤ 150 MB (1 worker)', peakRss <= 150, `${fmt(peakRss)} MB`]);
+if (results.cluster && summary.W1) {
+  const speedup = results.cluster.workers2.rps / summary.W1.service.rps;
+  results.cluster.speedup = speedup;
+  targets.push(['2 workers ≥ 1.6× 1 worker on W1', speedup >= 1.6, `${fmt(results.cluster.workers2.rps)} vs ${fmt(summary.W1.service.rps)} req/s = ${fmt(speedup, 2)}×`]);
+}
+
+// Where the machine's CPU went during W1: the ceiling for one server, and for two workers.
+const share = (x) => Object.entries(x.cpuShare).map(([k, v]) => `${k} ${fmt(v * 100)}%`).join(', ');
+const cpuLines = summary.W1 === undefined ? [] : [
+  `CPU during W1, share of all ${cpus().length} cores (medians): service: ${share(summary.W1.service)}; reference: ${share(summary.W1.reference)}` +
+    (results.cluster ? `; service×2: ${share(results.cluster.workers2)}` : ''),
+];
+
+const machine = {
+  nproc: cpus().length, cpu: /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown', node: process.version,
+};
+const seconds = (performance.now() - started) / 1000;
+const out = [
+  `${ROUNDS} round(s) × ${DURATION} s (+${WARMUP} s warm-up), ${CONNECTIONS} connections; medians of rounds; ${machine.nproc} × ${machine.cpu}, Node ${machine.node}` +
+    (SERVICE_NODE_OPTIONS === '' ? '' : `; service NODE_OPTIONS=${SERVICE_NODE_OPTIONS}`),
+  ...table,
+  ...(results.cluster ? [`W1 with WEB_CONCURRENCY=2: ${fmt(results.cluster.workers2.rps)} req/s, p99 ${results.cluster.workers2.p99} ms, peak RSS ${fmt(results.cluster.workers2.peakRssMb)} MB (all processes), ${fmt(results.cluster.speedup, 2)}× one worker`] : []),
+  ...cpuLines,
+  '',
+  ...targets.map(([what, met, detail]) => `${met ? 'MET   ' : 'MISSED'} ${what}: ${detail}`),
+  `exit codes: service ${JSON.stringify(serviceExit)}, reference ${JSON.stringify(referenceExit)}; ${fmt(seconds)} s in all`,
+];
+console.log(out.join('\n'));
+mkdirSync(RESULTS, { recursive: true });
+const file = new URL(`bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, RESULTS);
+writeFileSync(file, JSON.stringify({
+  at: new Date().toISOString(), machine, settings: { DURATION, WARMUP, ROUNDS, CONNECTIONS, SERVICE_NODE_OPTIONS, workloads: all.map((w) => w.name) },
+  summary, cluster: results.cluster, targets: targets.map(([what, met, detail]) => ({ what, met, detail })), runs: results, serviceExit, referenceExit, seconds,
+}, null, 2));
+log(`results written to ${fileURLToPath(file)}`);
