@@ -6,7 +6,7 @@ import { authentication, requireAuthentication } from './middleware/authenticati
 import { corsPolicy } from './middleware/cors.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
-import { routeMatch } from './middleware/route-match.js';
+import { unmatchedRoute } from './middleware/route-match.js';
 import { openApiDocument } from './openapi/document.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
@@ -42,7 +42,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   app.use(authentication(options.useCases.authenticate));
   app.use(rateLimit(options.rateLimitPerMinute));
   app.use(requireAuthentication);
-  app.use(routeMatch(router));
   app.use(router.routes());
+  app.use(unmatchedRoute(router));
   return { app, router };
 }
