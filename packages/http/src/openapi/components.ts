@@ -142,6 +142,10 @@ const failureResponse = ({ description, code, message, always, sometimes, detail
   content: jsonContent(ref('schemas', 'ErrorBody'), { error: { code, message, ...(details !== undefined && { details }) } }),
 });
 
+const JSON_SCALARS = [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }];
+// Each reference back to JsonObject sits under an object's properties, where generated types may recurse.
+const jsonArray = (inner?: Json): Json => ({ type: 'array', items: { anyOf: [...JSON_SCALARS, ref('schemas', 'JsonObject'), ...(inner === undefined ? [] : [inner])] } });
+
 const envelope = (data: Json, description: string) => ({ type: 'object', description, properties: { data }, required: ['data'] });
 
 export const COMPONENTS = {
@@ -177,18 +181,15 @@ export const COMPONENTS = {
           properties: { title: { type: 'string' }, version: { type: 'string' }, description: { type: 'string' } },
           required: ['title', 'version'],
         },
-        paths: { type: 'object', additionalProperties: ref('schemas', 'JsonValue') },
-        components: { type: 'object', additionalProperties: ref('schemas', 'JsonValue') },
+        paths: { type: 'object', additionalProperties: ref('schemas', 'JsonObject') },
+        components: ref('schemas', 'JsonObject'),
       },
       required: ['openapi', 'info', 'paths'],
     },
-    JsonValue: {
-      description: 'Any JSON value.',
-      anyOf: [
-        { type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'null' },
-        { type: 'array', items: ref('schemas', 'JsonValue') },
-        { type: 'object', additionalProperties: ref('schemas', 'JsonValue') },
-      ],
+    JsonObject: {
+      type: 'object',
+      description: 'A JSON object (arrays in it nest two deep at most, as in this document).',
+      additionalProperties: { anyOf: [...JSON_SCALARS, ref('schemas', 'JsonObject'), jsonArray(jsonArray())] },
     },
     Status: envelope({ type: 'object', properties: { status: { type: 'string' } }, required: ['status'] }, 'Service status.'),
   },
