@@ -39,28 +39,27 @@ function rewriteOf(action: v.PipeItem<unknown, unknown, v.BaseIssue<unknown>>): 
  */
 function tidy(schema: JsonSchema): JsonSchema {
   const { default: fallback, required, properties, items, anyOf, ...rest } = schema;
-  let tidied: JsonSchema = { ...rest };
-  if (anyOf !== undefined) {
-    const members = anyOf.map((member) => (typeof member === 'object' ? tidy(member) : member)).flatMap((member) =>
-      typeof member === 'object' && isBareUnion(member) ? member.anyOf! : [member]);
-    const described = anyOf.map((member) => (typeof member === 'object' ? member.description : undefined)).find((text) => text !== undefined);
-    tidied = { ...(tidied.description === undefined && described !== undefined && { description: described }), ...tidied, anyOf: members.map(undescribed) };
-  }
-  if (properties !== undefined) tidied.properties = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, typeof value === 'object' ? tidy(value) : value]));
-  if (items !== undefined && !Array.isArray(items)) tidied.items = typeof items === 'object' ? tidy(items) : items;
+  const tidied: JsonSchema = anyOf === undefined ? rest : { ...flatUnion(anyOf), ...rest };
+  if (properties !== undefined) tidied.properties = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, tidyAny(value)]));
+  if (items !== undefined && !Array.isArray(items)) tidied.items = tidyAny(items);
   if (required !== undefined && required.length > 0) tidied.required = required;
   if (fallback !== undefined) tidied.description = [tidied.description, `Default: ${JSON.stringify(fallback)}.`].filter(Boolean).join(' ');
   return tidied;
 }
 
-/** An `anyOf` with nothing but a description: its members can join the enclosing `anyOf`. */
-const isBareUnion = (schema: JsonSchema) => schema.anyOf !== undefined && Object.keys(schema).every((key) => key === 'anyOf' || key === 'description');
+const tidyAny = (schema: JsonSchema | boolean) => (typeof schema === 'object' ? tidy(schema) : schema);
 
-const undescribed = (member: JsonSchema | boolean) => {
-  if (typeof member !== 'object' || member.type === 'object') return member;
-  const { description: _moved, ...rest } = member;
-  return rest;
-};
+/** Nested unions flattened (`anyOf: [{ anyOf: [a, b] }, null]` → `[a, b, null]`), the members' description moved up. */
+function flatUnion(anyOf: (JsonSchema | boolean)[]): JsonSchema {
+  let description: string | undefined;
+  const members = anyOf.map(tidyAny).flatMap((member) => {
+    if (typeof member !== 'object' || member.type === 'object') return [member];
+    const { description: text, ...rest } = member;
+    description ??= text;
+    return rest.anyOf !== undefined && Object.keys(rest).length === 1 ? rest.anyOf : [rest];
+  });
+  return { ...(description !== undefined && { description }), anyOf: members };
+}
 
 /** Each property of an object schema as an OpenAPI query parameter. */
 export function queryParameters(schema: v.GenericSchema): Record<string, unknown>[] {
