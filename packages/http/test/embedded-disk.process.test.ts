@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -36,6 +36,19 @@ async function create(service: ServiceProcess, auth: Record<string, string>, tit
   return response.status;
 }
 
+/** Writes zeros to `path` until the file system is full. */
+async function fillDisk(path: string): Promise<void> {
+  const file = await open(path, 'w');
+  const chunk = Buffer.alloc(256 * 1024);
+  try {
+    for (;;) await file.write(chunk);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  } finally {
+    await file.close();
+  }
+}
+
 describe('the embedded database on disk', () => {
   let dir: string;
   before(async () => {
@@ -67,32 +80,52 @@ describe('the embedded database on disk', () => {
     }
   });
 
-  it('a read-only disk: 503, one fatal line, exit non-zero within seconds; the data intact after', { skip: root ? false : 'needs Linux, root and mount' }, async () => {
+  it('a full disk: 503s, then recovery once space is freed, or a prompt exit with one fatal line; never a hang', { skip: root ? false : 'needs Linux, root and mount' }, async () => {
     const mountPoint = join(dir, 'small-disk');
     await mkdir(mountPoint);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=80m', 'tmpfs', mountPoint]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', mountPoint]);
     try {
-      const env = { ...SECRET, DATA_DIR: join(mountPoint, 'data'), DB_TIMEOUT_MS: '2000' };
-      const auth = await authFor('reader');
+      const env = { ...SECRET, DATA_DIR: join(mountPoint, 'data'), DB_TIMEOUT_MS: '2000', RATE_LIMIT_PER_MINUTE: '100000' };
+      const auth = await authFor('filler');
       const service = await startServiceProcess(env, dir);
-      assert.equal(await create(service, auth, 'before the fault'), 201);
-      execFileSync('mount', ['-o', 'remount,ro', mountPoint]);
-      const started = Date.now();
-      const exited = once(service.child, 'exit');
-      assert.equal(await create(service, auth, 'on a read-only disk').catch(() => 503), 503);
-      const [code] = (await exited) as [number | null];
-      assert.notEqual(code, 0);
-      assert.ok(Date.now() - started < 15_000, `exited after ${Date.now() - started} ms`);
-      const fatal = service.logs.filter((line) => line['level'] === 'fatal');
-      assert.equal(fatal.length, 1, JSON.stringify(service.logs));
-      assert.match(String(fatal[0]!['msg']), /read-only.*DATA_DIR/);
+      const exit = once(service.child, 'exit').then(([code]) => code as number | null);
+      assert.equal(await create(service, auth, 'before the disk filled'), 201);
+      const filler = join(mountPoint, 'filler');
+      await fillDisk(filler);
 
-      execFileSync('mount', ['-o', 'remount,rw', mountPoint]);
+      // Creates until the disk refuses one: the table grows a page every few dozen rows.
+      const deadline = Date.now() + 20_000;
+      let status = 201;
+      for (let i = 0; status === 201 && Date.now() < deadline; i++) status = await create(service, auth, `filling ${i}`).catch(() => 503);
+      // 53100 (disk_full) is a 503 once class-53 errors are mapped as such (defects-data's issue 9 item); 500 until then.
+      assert.ok(status === 503 || status === 500, `a create on a full disk is refused, not hung: ${status}`);
+
+      await rm(filler);
+      const outcome = await Promise.race([
+        exit.then((code) => ({ exited: code })),
+        (async () => {
+          while (Date.now() < deadline + 10_000) {
+            if ((await create(service, auth, 'after space came back').catch(() => 0)) === 201) return { recovered: true };
+            await new Promise((later) => setTimeout(later, 200));
+          }
+          return { hung: true };
+        })(),
+      ]);
+      if ('exited' in outcome) {
+        assert.notEqual(outcome.exited, 0);
+        const fatal = service.logs.filter((line) => line['level'] === 'fatal');
+        assert.equal(fatal.length, 1, JSON.stringify(service.logs));
+        assert.match(String(fatal[0]!['msg']), /disk is full.*DATA_DIR/);
+      } else {
+        assert.deepEqual(outcome, { recovered: true });
+        assert.equal((await fetch(`${service.url}/health`)).status, 200);
+        assert.equal(await service.stop(), 0);
+      }
+
       const again = await startServiceProcess(env, dir);
       try {
-        const listed = await fetch(`${again.url}/api/tasks`, { headers: auth });
-        const titles = ((await listed.json()) as { data: { title: string }[] }).data.map((t) => t.title);
-        assert.ok(titles.includes('before the fault'), titles.join());
+        const listed = (await (await fetch(`${again.url}/api/tasks`, { headers: auth })).json()) as { data: { title: string }[] };
+        assert.ok(listed.data.some((t) => t.title === 'before the disk filled'));
       } finally {
         await again.stop();
       }
@@ -116,7 +149,9 @@ describe('the embedded database on disk', () => {
           acknowledged.push(title);
         }
       });
-      await new Promise((later) => setTimeout(later, 700));
+      const until = Date.now() + 10_000;
+      const atStart = acknowledged.length;
+      while (acknowledged.length < atStart + 20 && Date.now() < until) await new Promise((later) => setTimeout(later, 50));
       await service.stop('SIGKILL');
       await Promise.all(writers);
     }
