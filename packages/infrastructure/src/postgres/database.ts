@@ -24,7 +24,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const dataDir = resolve(config.dataDir);
   const embedded = await startEmbeddedPostgres(dataDir);
   // Every client of the embedded server shares one session: one connection, or the pool hangs.
-  const sql = connectPostgres(embedded.url, { max: 1, prepare: true });
+  const sql = connectPostgres(embedded.url, { max: 1, prepare: true, connectTimeoutSeconds: 30 });
   return {
     sql,
     description: `embedded PostgreSQL (PGlite) in ${dataDir}`,
