@@ -29,7 +29,7 @@ export async function seed(sql, log) {
   let [done] = await sql`select w3_max_id from bench_seed where version = ${SEED_VERSION}`;
   if (done === undefined) {
     const started = performance.now();
-    await sql`truncate tasks, users, bench_seed`;
+    await sql`truncate idempotency_keys, tasks, users, bench_seed`;
     await sql`
       insert into users (id, email, name, created_at, updated_at)
       select p || '-' || g, p || '-' || g || '@bench.example', 'Bench ' || g, now(), now()

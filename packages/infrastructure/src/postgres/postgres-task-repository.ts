@@ -5,7 +5,6 @@ import { DEFAULT_DB_TIMEOUT_MS, guard, type RepositoryOptions } from './errors.j
 import { listTasksQuery } from './keyset.js';
 import { fromTaskJson, type TaskJsonRow, toTask, type TaskRow } from './task-rows.js';
 
-const INT8_OID = 20;
 const KEY_TAKEN = 'idempotency_keys_pkey';
 /** Attempts at a keyed write whose key another write took or left expired; then the caller is told to retry. */
 const KEYED_ATTEMPTS = 3;
@@ -167,7 +166,7 @@ export class PostgresTaskRepository implements TaskRepository {
   /** The owner's task, locked, if it matches `expected` (checked again on the newest row version once locked). */
   #target(owner: UserId, id: TaskId, expected: ExpectedVersion | undefined, extra = this.#sql``) {
     const sql = this.#sql;
-    const versions = isUnconditional(expected) ? sql`` : sql`and version = any(${sql.array([...(expected as readonly number[])], INT8_OID)})`;
+    const versions = isUnconditional(expected) ? sql`` : sql`and version = any(${bigintArray(expected as readonly number[])}::bigint[])`;
     return sql`target as (select id from tasks where user_id = ${owner} and id = ${id} ${versions} ${extra} for update)`;
   }
 
@@ -231,4 +230,9 @@ function toOnce(row: OnceRow): Once<Task | null> {
     return { outcome: 'kept', kept: { fingerprint: row.kept_fingerprint, task: fromTaskJson(row.kept_result) } };
   }
   return { outcome: 'done', value: row.id === null ? null : toTask(row as TaskRow) };
+}
+
+/** An array literal of whole numbers, sent as one text parameter (cast to bigint[] in the statement). */
+function bigintArray(values: readonly number[]): string {
+  return `{${values.map((v) => String(Math.trunc(v))).join(',')}}`;
 }
