@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { inMemoryStore, manualClock, type Store } from '@todo/application/testing';
 import { databaseKinds, openPostgresTestStore } from '@todo/infrastructure/testing';
-import { startTestApp, type TestApp } from '../testing/index.js';
+import { countingStore, startTestApp, type TestApp } from '../testing/index.js';
 
 const TTL_S = 60;
 const kinds = [
@@ -147,3 +147,23 @@ for (const kind of kinds) {
     });
   });
 }
+
+describe('what a create costs the database', () => {
+  it('is one repository call with a key or without: no extra round trip for a create without a key, none for a replay', async () => {
+    const counted = countingStore(inMemoryStore());
+    const api = await startTestApp({ store: counted.store });
+    try {
+      const post = (headers: Record<string, string>) => api.request('/api/tasks', { method: 'POST', as: 'cost', json: { title: 't' }, headers });
+      await post({});
+      counted.calls.length = 0;
+      assert.equal((await post({})).status, 201);
+      assert.deepEqual(counted.calls, ['tasks.create']);
+      counted.calls.length = 0;
+      await post({ 'Idempotency-Key': 'k' });
+      await post({ 'Idempotency-Key': 'k' });
+      assert.deepEqual(counted.calls, ['tasks.createOnce', 'tasks.createOnce']);
+    } finally {
+      await api.close();
+    }
+  });
+});
