@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { inMemoryStore, type Store } from '@todo/application/testing';
-import { databaseKinds, openPostgresTestStore } from '@todo/infrastructure/testing';
 import fc from 'fast-check';
-import { startTestApp, type TestApp } from '../testing/index.js';
+import { startTestApp, storeKinds, type TestApp } from '../testing/index.js';
 
 /** A logical request: sent once or more (retries), always under its own key. */
 type Logical = { kind: 'create'; title: string } | { kind: 'toggle'; target: number };
@@ -20,20 +18,10 @@ const scenario = fc.array(fc.tuple(logical, fc.integer({ min: 1, max: 3 })), { m
   return fc.tuple(fc.constant(requests.map(([request]) => request)), fc.shuffledSubarray(sends, { minLength: sends.length }), fc.integer({ min: 1, max: 4 }));
 });
 
-const kinds = [
-  { name: 'in-memory', skip: false as string | false, runs: 30, open: async () => ({ store: inMemoryStore(), stop: async () => {} }) },
-  ...databaseKinds.map((kind) => ({
-    name: `postgres.js → ${kind.name}`,
-    skip: kind.skip,
-    runs: 10,
-    open: async (): Promise<{ store: Store; stop(): Promise<void> }> => {
-      const db = await openPostgresTestStore(kind);
-      return { store: db.store, stop: () => db.stop() };
-    },
-  })),
-];
+/** Fewer runs on a database: each costs some fifty requests. */
+const RUNS = { 'in-memory': 30 } as Record<string, number>;
 
-for (const kind of kinds) {
+for (const kind of storeKinds) {
   describe(`retried keyed requests on ${kind.name}`, { skip: kind.skip }, () => {
     let api: TestApp;
     let stop: () => Promise<void>;
@@ -76,7 +64,7 @@ for (const kind of kinds) {
             assert.equal(data.find((t) => t.id === task.id)?.completed, toggles % 2 === 1, `initial ${index} toggled ${toggles} times`);
           }
         }),
-        { numRuns: kind.runs },
+        { numRuns: RUNS[kind.name] ?? 10 },
       );
     });
   });

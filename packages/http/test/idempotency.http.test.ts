@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { inMemoryStore, manualClock, type Store } from '@todo/application/testing';
-import { databaseKinds, openPostgresTestStore } from '@todo/infrastructure/testing';
-import { countingStore, startTestApp, type TestApp } from '../testing/index.js';
+import { inMemoryStore, manualClock } from '@todo/application/testing';
+import { countingStore, startTestApp, storeKinds, type TestApp } from '../testing/index.js';
 
 const TTL_S = 60;
-const kinds = [
-  { name: 'in-memory', skip: false as string | false, open: async () => ({ store: inMemoryStore(), stop: async () => {} }) },
-  ...databaseKinds.map((kind) => ({
-    name: `postgres.js → ${kind.name}`,
-    skip: kind.skip,
-    open: async (): Promise<{ store: Store; stop(): Promise<void> }> => {
-      const db = await openPostgresTestStore(kind);
-      return { store: db.store, stop: () => db.stop() };
-    },
-  })),
-];
 
-for (const kind of kinds) {
+for (const kind of storeKinds) {
   describe(`Idempotency-Key over HTTP on ${kind.name}`, { skip: kind.skip }, () => {
     let api: TestApp;
     let stop: () => Promise<void>;
