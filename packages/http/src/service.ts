@@ -4,6 +4,7 @@ import { type Config, isReachable, migrate, openDatabase } from '@todo/infrastru
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { bindPostgres, bindTokenVerifier, bindUseCases, newContainer, resolveUseCases } from './container.js';
+import { startKeySweeper } from './key-sweeper.js';
 
 export interface RunningService {
   readonly url: string;
@@ -30,13 +31,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const container = newContainer();
   bindPostgres(container, database.sql, config);
   bindTokenVerifier(container, config);
-  bindUseCases(container);
+  bindUseCases(container, { requireIfMatch: config.requireIfMatch, idempotencyTtlSeconds: config.idempotencyTtlSeconds });
+  const useCases = resolveUseCases(container);
 
   let shuttingDown = false;
   const failed = database.failed ?? new Promise<Error>(() => {});
   void failed.then(() => (shuttingDown = true));
   const { app } = createApp({
-    useCases: resolveUseCases(container),
+    useCases,
     logger,
     corsOrigins: config.corsOrigins,
     rateLimitPerMinute: config.rateLimitPerMinute,
@@ -49,6 +51,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info({ database: database.description }, 'database ready');
+  const sweeper = startKeySweeper(useCases.purgeExpiredKeys, logger);
 
   return {
     url: `http://${host}:${port}`,
@@ -56,6 +59,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     failed,
     async shutdown(timeoutMs) {
       shuttingDown = true;
+      sweeper.stop();
       const finished = new Promise<void>((done) => server.close(() => done()));
       // Keep-alive connections that go idle after their last response are closed as they do.
       const idleSweep = setInterval(() => server.closeIdleConnections(), 50);

@@ -23,6 +23,10 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   readonly shutdownTimeoutMs: number;
   readonly jwksMaxStaleSeconds: number;
+  /** Writes to an existing task without If-Match are refused (428). */
+  readonly requireIfMatch: boolean;
+  /** How long a write made under an Idempotency-Key is replayed. */
+  readonly idempotencyTtlSeconds: number;
   /** Worker processes sharing the port (node:cluster); 1 runs the server in this process. */
   readonly webConcurrency: number;
 }
@@ -73,6 +77,8 @@ const EnvSchema = v.object({
   SHUTDOWN_TIMEOUT_MS: v.optional(integer(0, 3_600_000), '10000'),
   JWKS_MAX_STALE_S: v.optional(integer(0, 31_536_000), '3600'),
   WEB_CONCURRENCY: v.optional(integer(1, 256), '1'),
+  REQUIRE_IF_MATCH: v.optional(boolean, 'false'),
+  IDEMPOTENCY_TTL_S: v.optional(integer(1, 31_536_000), '86400'),
 });
 
 /** Reads the environment (SPEC §1). Throws ConfigError naming the first variable that is wrong. */
@@ -111,6 +117,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     jwksMaxStaleSeconds: e.JWKS_MAX_STALE_S,
     webConcurrency: e.WEB_CONCURRENCY,
+    requireIfMatch: e.REQUIRE_IF_MATCH,
+    idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_S,
   };
 }
 
