@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
+import { bounded } from './bounded.js';
 import { connectPostgres, type Sql } from './connect.js';
 import { startEmbeddedPostgres } from './embedded.js';
 
@@ -35,15 +36,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 
 /** A bounded `select 1`: false when the database does not answer in time. */
 export async function isReachable(sql: Sql, timeoutMs = 2000): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((settle) => {
-    timer = setTimeout(() => settle(false), timeoutMs);
-  });
   try {
-    return await Promise.race([sql`select 1`.then(() => true as const), timeout]);
+    await bounded(sql`select 1`, timeoutMs);
+    return true;
   } catch {
     return false;
-  } finally {
-    clearTimeout(timer);
   }
 }
