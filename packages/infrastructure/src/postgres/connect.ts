@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { withoutClientOnlyParameters } from './connection-url.js';
+import { timestamptzType } from './timestamptz.js';
 
 export type Sql = postgres.Sql;
 
@@ -19,11 +20,17 @@ export function connectPostgres(url: string, options: ConnectOptions): Sql {
   return postgres(withoutClientOnlyParameters(url), {
     max: options.max,
     prepare: options.prepare,
+    // At most one statement queued behind another on a connection: the driver sends the cancel
+    // of a queued one only once it is active, and with several queued and cancelled it
+    // hands results to the wrong statements (connection.js, ReadyForQuery).
+    ...({ max_pipeline: 1 } as object), // read by postgres.js 3.4.9, missing from its types
     connect_timeout: options.connectTimeoutSeconds ?? 5,
     idle_timeout: 60,
     // No array-type lookup query on each new connection: we use no custom array types, and a
     // connection killed during that internal query rejects a promise nobody can catch.
     fetch_types: false,
     onnotice: () => {},
-  });
+    // timestamptz read exactly for every year (see timestamptz.ts).
+    types: { timestamptz: timestamptzType },
+  }) as unknown as Sql;
 }
