@@ -49,8 +49,11 @@ export interface RepositoryOptions {
   readonly timeoutMs?: number;
 }
 
+/** The cause's code (SQLSTATE or the driver's) rides along for the error log line, never the response. */
 function unavailable(cause: unknown): AppError {
-  return new AppError('UNAVAILABLE', 'Database unavailable', { cause });
+  const code = (cause as { code?: unknown }).code;
+  const error = new AppError('UNAVAILABLE', 'Database unavailable', { cause });
+  return typeof code === 'string' ? Object.assign(error, { cause_code: code }) : error;
 }
 
 async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof NO_ANSWER> {
