@@ -17,6 +17,7 @@ export interface RunningService {
 
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const database = await openDatabase(config);
+  for (const warning of database.warnings) logger.warn(warning);
   try {
     const { applied } = await migrate(database.sql);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');

@@ -8,6 +8,8 @@ export interface Database {
   readonly sql: Sql;
   /** Where the data lives, for the start-up log line (never the URL: it may hold a password). */
   readonly description: string;
+  /** What start-up should warn about (DATABASE_URL parameters dropped). */
+  readonly warnings: readonly string[];
   close(): Promise<void>;
 }
 
@@ -16,9 +18,12 @@ type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolMax' | 'db
 /** The PostgreSQL server of DATABASE_URL, or else the embedded database under DATA_DIR. */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.databaseUrl !== null) {
-    const sql = connectPostgres(config.databaseUrl, { max: config.dbPoolMax, prepare: config.dbPrepare });
+    const warnings: string[] = [];
+    const onDroppedParameters = (names: readonly string[]) =>
+      warnings.push(`DATABASE_URL parameters ignored (neither postgres.js nor PostgreSQL understands them): ${names.join(', ')}`);
+    const sql = connectPostgres(config.databaseUrl, { max: config.dbPoolMax, prepare: config.dbPrepare, onDroppedParameters });
     const { hostname, port, pathname } = new URL(config.databaseUrl);
-    return { sql, description: `PostgreSQL at ${hostname}:${port || 5432}${pathname}`, close: () => sql.end({ timeout: 5 }) };
+    return { sql, description: `PostgreSQL at ${hostname}:${port || 5432}${pathname}`, warnings, close: () => sql.end({ timeout: 5 }) };
   }
   const dataDir = resolve(config.dataDir);
   const embedded = await startEmbeddedPostgres(dataDir);
@@ -27,6 +32,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   return {
     sql,
     description: `embedded PostgreSQL (PGlite) in ${dataDir}`,
+    warnings: [],
     async close() {
       await sql.end({ timeout: 5 });
       await embedded.stop();
