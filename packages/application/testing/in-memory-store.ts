@@ -36,9 +36,11 @@ export function inMemoryStore(): Store {
       return task;
     },
     async get(owner, id) {
+      ensureUser(owner, new Date());
       return owned(owner, id);
     },
     async list(owner: UserId, query: TaskQuery) {
+      ensureUser(owner, new Date());
       const { status, sort, order, after, limit } = query;
       const matching = [...tasks.values()]
         .filter((t) => t.userId === owner)
@@ -48,6 +50,7 @@ export function inMemoryStore(): Store {
       return limit === null ? matching : matching.slice(0, limit);
     },
     async update(owner: UserId, id: TaskId, patch: TaskPatch, at: Date) {
+      ensureUser(owner, at);
       const task = owned(owner, id);
       if (task === null) return null;
       const updated: Task = { ...task, ...definedFields(patch), updatedAt: at };
@@ -55,6 +58,7 @@ export function inMemoryStore(): Store {
       return updated;
     },
     async toggleCompletion(owner, id, at) {
+      ensureUser(owner, at);
       const task = owned(owner, id);
       if (task === null) return null;
       const toggled: Task = { ...task, completed: !task.completed, updatedAt: at };
@@ -62,6 +66,7 @@ export function inMemoryStore(): Store {
       return toggled;
     },
     async delete(owner, id) {
+      ensureUser(owner, new Date());
       return owned(owner, id) !== null && tasks.delete(id);
     },
   };
