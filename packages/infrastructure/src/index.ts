@@ -8,7 +8,7 @@ export { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedde
 export { bounded, DEFAULT_DB_TIMEOUT_MS, type RepositoryOptions } from './postgres/bounded.js';
 export { isUnavailable } from './postgres/errors.js';
 export { listTasksQuery } from './postgres/keyset.js';
-export { migrate, type MigrationResult } from './postgres/migrate.js';
+export { migrate, migrateAtStartup, type MigrationResult, type StartupOptions } from './postgres/migrate.js';
 export { PostgresTaskRepository } from './postgres/postgres-task-repository.js';
 export { PostgresUserRepository } from './postgres/postgres-user-repository.js';
 export { systemClock } from './system-clock.js';

@@ -26,3 +26,11 @@ export function isUnavailable(error: unknown): boolean {
   if (typeof code !== 'string') return false;
   return UNAVAILABLE_CODES.has(code) || UNAVAILABLE_CLASSES.includes(code.slice(0, 2));
 }
+
+/** The failures after which the connection is gone (the server rolled back what it had). */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P02', '57P03']);
+
+export function isConnectionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (CONNECTION_LOST.has(code) || code.startsWith('08'));
+}
