@@ -54,6 +54,27 @@ describe('a 503 means not done (TEST_DATABASE_URL)', { skip: serverUrl ? false :
     return { titles: rows.map((r) => r.title), completed: rows[0]?.completed };
   };
 
+  /** `LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE` in a session of its own, held until released. */
+  const holdTableLock = async (): Promise<{ pid: number; release: () => Promise<void> }> => {
+    const locker = connectPostgres(database.url, { max: 1, prepare: false });
+    let unlock!: () => void;
+    const pid = await new Promise<number>((held) => {
+      void locker.begin(async (tx) => {
+        const [row] = await tx<{ pid: number }[]>`select pg_backend_pid() as pid`;
+        await tx`lock table tasks in access exclusive mode`;
+        held(row!.pid);
+        await new Promise<void>((done) => (unlock = done));
+      });
+    });
+    return {
+      pid,
+      release: async () => {
+        unlock();
+        await locker.end({ timeout: 2 });
+      },
+    };
+  };
+
   /** Statements of the API still running on the server (the fault's own session excluded). */
   const runningStatements = (except: number) =>
     admin<{ query: string }[]>`
@@ -61,19 +82,8 @@ describe('a 503 means not done (TEST_DATABASE_URL)', { skip: serverUrl ? false :
       where datname = ${dbName} and pid <> ${except} and state <> 'idle' and backend_type = 'client backend'`;
 
   it('under a table lock held past DB_TIMEOUT_MS: every write answered 503, none applied after, no statement left running', async () => {
-    const locker = connectPostgres(database.url, { max: 1, prepare: false });
-    let release!: () => void;
-    let lockerPid = 0;
-    const locked = new Promise<void>((held) => {
-      void locker.begin(async (tx) => {
-        lockerPid = (await tx<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!.pid;
-        await tx`lock table tasks in access exclusive mode`;
-        held();
-        await new Promise<void>((done) => (release = done));
-      });
-    });
+    const { pid: lockerPid, release } = await holdTableLock();
     try {
-      await locked;
       const started = performance.now();
       const responses = await writeStorm();
       const elapsed = performance.now() - started;
@@ -81,8 +91,7 @@ describe('a 503 means not done (TEST_DATABASE_URL)', { skip: serverUrl ? false :
       assert.ok(elapsed < TIMEOUT_MS + 2500, `answered in ${Math.round(elapsed)} ms`);
       assert.deepEqual([...(await runningStatements(lockerPid))], [], 'no backend still runs a statement answered 503');
     } finally {
-      release?.();
-      await locker.end({ timeout: 2 });
+      await release();
     }
     assert.deepEqual(await stateAfterwards(), { titles: ['toggle me'], completed: false }, 'no ghost write');
   });
@@ -101,27 +110,15 @@ describe('a 503 means not done (TEST_DATABASE_URL)', { skip: serverUrl ? false :
   });
 
   it('when the backends are killed mid-statement: writes answered 503 are not applied', async () => {
-    const locker = connectPostgres(database.url, { max: 1, prepare: false });
-    let release!: () => void;
-    let lockerPid = 0;
-    const locked = new Promise<void>((held) => {
-      void locker.begin(async (tx) => {
-        lockerPid = (await tx<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!.pid;
-        await tx`lock table tasks in access exclusive mode`;
-        held();
-        await new Promise<void>((done) => (release = done));
-      });
-    });
+    const { pid: lockerPid, release } = await holdTableLock();
     try {
-      await locked;
       const storm = writeStorm();
       await settle(TIMEOUT_MS / 3);
       await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${dbName} and pid <> ${lockerPid} and pid <> pg_backend_pid()`;
       const responses = await storm;
       assert.deepEqual(responses.map((r) => r.status), responses.map(() => 503));
     } finally {
-      release?.();
-      await locker.end({ timeout: 2 });
+      await release();
     }
     assert.deepEqual(await stateAfterwards(), { titles: ['toggle me'], completed: false }, 'no ghost write');
   });
