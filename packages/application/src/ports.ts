@@ -12,8 +12,7 @@ export interface TaskQuery {
 
 /**
  * Reads and writes always happen on behalf of an owner: another user's task looks exactly
- * like a missing one (`null` / `false`). Every operation creates the owner's user row again
- * if it has gone missing (a user deleted while their token still works).
+ * like a missing one (`null` / `false`).
  * Throws AppError('UNAVAILABLE') when the store cannot be reached; any other error is a bug.
  */
 export interface TaskRepository {

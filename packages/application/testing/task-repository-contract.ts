@@ -137,25 +137,6 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
       assert.equal((await store.tasks.get('carol', task.id))?.title, 'first');
     });
 
-    it("creates the owner's user row again on any operation after the user was deleted", async () => {
-      const operations: [string, (owner: string) => Promise<unknown>][] = [
-        ['list', (owner) => store.tasks.list(owner, everything)],
-        ['get', (owner) => store.tasks.get(owner, 999_999)],
-        ['update', (owner) => store.tasks.update(owner, 999_999, { title: 'x' }, T1)],
-        ['toggle', (owner) => store.tasks.toggleCompletion(owner, 999_999, T1)],
-        ['delete', (owner) => store.tasks.delete(owner, 999_999)],
-        ['create', (owner) => store.tasks.create(owner, draft('again'), T1)],
-      ];
-      for (const [name, operation] of operations) {
-        const owner = `deleted-${name}`;
-        await store.users.upsert({ id: owner, email: null, name: null }, T0);
-        await store.tasks.create(owner, draft('before'), T0);
-        assert.equal(await store.users.delete(owner), true);
-        await operation(owner);
-        assert.notEqual(await store.users.find(owner), null, `${name} re-creates the row`);
-      }
-    });
-
     describe('listing', () => {
       let mine: Task[];
       beforeEach(async () => {

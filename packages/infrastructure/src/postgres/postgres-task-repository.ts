@@ -6,14 +6,6 @@ import { bounded, DEFAULT_DB_TIMEOUT_MS, type RepositoryOptions } from './bounde
 import { listTasksQuery } from './keyset.js';
 import { toTask, type TaskRow } from './task-rows.js';
 
-/**
- * The owner's user row, created again if it has gone missing (deleted while their token
- * still works): part of every write statement, so it costs no round trip.
- */
-function ownerRow(sql: Sql, owner: UserId): postgres.Fragment {
-  return sql`insert into users (id, created_at, updated_at) values (${owner}, now(), now()) on conflict (id) do nothing`;
-}
-
 /** Every statement names the owner: another user's task is never read, changed or counted. */
 export class PostgresTaskRepository implements TaskRepository {
   readonly #sql: Sql;
@@ -27,7 +19,9 @@ export class PostgresTaskRepository implements TaskRepository {
   async create(owner: UserId, draft: NewTask, at: Date): Promise<Task> {
     const sql = this.#sql;
     const [row] = await bounded(sql<TaskRow[]>`
-      with owner_row as (${ownerRow(sql, owner)})
+      with owner_row as (
+        insert into users (id, created_at, updated_at) values (${owner}, ${at}, ${at}) on conflict (id) do nothing
+      )
       insert into tasks (user_id, title, description, completed, due_date, created_at, updated_at)
       values (${owner}, ${draft.title}, ${draft.description}, ${draft.completed}, ${draft.dueDate}, ${at}, ${at})
       returning *`, this.#timeoutMs);
@@ -36,23 +30,12 @@ export class PostgresTaskRepository implements TaskRepository {
 
   async get(owner: UserId, id: TaskId): Promise<Task | null> {
     const [row] = await bounded(this.#sql<TaskRow[]>`select * from tasks where user_id = ${owner} and id = ${id}`, this.#timeoutMs);
-    if (row === undefined) await this.#ensureOwner(owner);
     return row === undefined ? null : toTask(row);
   }
 
   async list(owner: UserId, query: TaskQuery): Promise<Task[]> {
     const rows = await bounded(listTasksQuery(this.#sql, owner, query) as postgres.PendingQuery<TaskRow[]>, this.#timeoutMs);
-    if (rows.length === 0) await this.#ensureOwner(owner);
     return rows.map(toTask);
-  }
-
-  /**
-   * A read that found nothing may be the read of a user deleted meanwhile (by the CLI, in
-   * another process) whose token still works: their row is created again, as a first request
-   * would. Reads that find something prove the row exists, and cost nothing more.
-   */
-  async #ensureOwner(owner: UserId): Promise<void> {
-    await bounded(this.#sql`insert into users (id, created_at, updated_at) values (${owner}, now(), now()) on conflict (id) do nothing`, this.#timeoutMs);
   }
 
   async update(owner: UserId, id: TaskId, patch: TaskPatch, at: Date): Promise<Task | null> {
@@ -65,23 +48,19 @@ export class PostgresTaskRepository implements TaskRepository {
       updated_at: at,
     };
     const [row] = await bounded(sql<TaskRow[]>`
-      with owner_row as (${ownerRow(sql, owner)})
       update tasks set ${sql(columns)} where user_id = ${owner} and id = ${id} returning *`, this.#timeoutMs);
     return row === undefined ? null : toTask(row);
   }
 
   async toggleCompletion(owner: UserId, id: TaskId, at: Date): Promise<Task | null> {
     const [row] = await bounded(this.#sql<TaskRow[]>`
-      with owner_row as (${ownerRow(this.#sql, owner)})
       update tasks set completed = not completed, updated_at = ${at}
       where user_id = ${owner} and id = ${id} returning *`, this.#timeoutMs);
     return row === undefined ? null : toTask(row);
   }
 
   async delete(owner: UserId, id: TaskId): Promise<boolean> {
-    const result = await bounded(this.#sql`
-      with owner_row as (${ownerRow(this.#sql, owner)})
-      delete from tasks where user_id = ${owner} and id = ${id}`, this.#timeoutMs);
+    const result = await bounded(this.#sql`delete from tasks where user_id = ${owner} and id = ${id}`, this.#timeoutMs);
     return result.count === 1;
   }
 }
