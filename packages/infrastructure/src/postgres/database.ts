@@ -10,6 +10,8 @@ export interface Database {
   readonly description: string;
   /** What start-up should warn about (DATABASE_URL parameters dropped). */
   readonly warnings: readonly string[];
+  /** The embedded database only: settles when it is lost for good (the process should exit). */
+  readonly failed?: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -28,11 +30,12 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const dataDir = resolve(config.dataDir);
   const embedded = await startEmbeddedPostgres(dataDir);
   // Every client of the embedded server shares one session: one connection, or the pool hangs.
-  const sql = connectPostgres(embedded.url, { max: 1, prepare: true });
+  const sql = connectPostgres(embedded.url, { max: 1, prepare: true, connectTimeoutSeconds: 30 });
   return {
     sql,
     description: `embedded PostgreSQL (PGlite) in ${dataDir}`,
     warnings: [],
+    failed: embedded.failed,
     async close() {
       await sql.end({ timeout: 5 });
       await embedded.stop();

@@ -3,7 +3,7 @@ import { AppError } from '@todo/domain';
 import type { Sql } from './connect.js';
 import { isConnectionLost, isUnavailable } from './errors.js';
 
-const MIGRATIONS_DIR = new URL('../../../migrations/', import.meta.url);
+export const MIGRATIONS_DIR = new URL('../../../migrations/', import.meta.url);
 /** Any constant shared by every replica; it names this application's migration lock. */
 const MIGRATION_LOCK_ID = 7_413_029_001;
 const UNDEFINED_TABLE = '42P01';
