@@ -75,6 +75,7 @@ async function run(argv: string[]): Promise<void> {
 /** The same container as the server, on the configured database. */
 async function withDatabase(config: Config, work: (useCases: UseCases, sql: Parameters<typeof migrate>[0]) => Promise<void>): Promise<void> {
   const database = await openDatabase(config);
+  for (const warning of database.warnings) process.stderr.write(`${warning}\n`);
   try {
     await migrate(database.sql);
     const container = newContainer();

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Config, isReachable, migrate, openDatabase } from '@todo/infrastructure';
+import { type Config, isReachable, migrateAtStartup, openDatabase } from '@todo/infrastructure';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { bindPostgres, bindTokenVerifier, bindUseCases, newContainer, resolveUseCases } from './container.js';
@@ -20,8 +20,12 @@ export interface RunningService {
 
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const database = await openDatabase(config);
+  for (const warning of database.warnings) logger.warn(warning);
   try {
-    const { applied } = await migrate(database.sql);
+    const { applied } = await migrateAtStartup(database.sql, {
+      timeoutMs: config.dbStartupTimeoutMs,
+      onRetry: (error, delayMs) => logger.warn({ err: error, retry_in_ms: Math.round(delayMs) }, 'database not reachable yet, retrying'),
+    });
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
   } catch (error) {
     await database.close();

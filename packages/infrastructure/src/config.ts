@@ -20,6 +20,8 @@ export interface Config {
   readonly dbPrepare: boolean;
   /** How long one database statement may take before the request gets 503. */
   readonly dbTimeoutMs: number;
+  /** How long start-up keeps retrying while the database cannot be reached. */
+  readonly dbStartupTimeoutMs: number;
   readonly rateLimitPerMinute: number;
   readonly shutdownTimeoutMs: number;
   readonly jwksMaxStaleSeconds: number;
@@ -73,6 +75,7 @@ const EnvSchema = v.object({
   DB_POOL_MAX: v.optional(integer(1, 1000), '10'),
   DB_PREPARE: v.optional(boolean),
   DB_TIMEOUT_MS: v.optional(integer(100, 600_000), '5000'),
+  DB_STARTUP_TIMEOUT_MS: v.optional(integer(0, 3_600_000), '30000'),
   RATE_LIMIT_PER_MINUTE: v.optional(integer(1, 1_000_000_000), '600'),
   SHUTDOWN_TIMEOUT_MS: v.optional(integer(0, 3_600_000), '10000'),
   JWKS_MAX_STALE_S: v.optional(integer(0, 31_536_000), '3600'),
@@ -113,6 +116,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     dbPoolMax: e.DB_POOL_MAX,
     dbPrepare: e.DB_PREPARE ?? !(databaseUrl !== null && new URL(databaseUrl).hostname.includes('-pooler')),
     dbTimeoutMs: e.DB_TIMEOUT_MS,
+    dbStartupTimeoutMs: e.DB_STARTUP_TIMEOUT_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     jwksMaxStaleSeconds: e.JWKS_MAX_STALE_S,

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import { parseTaskId, type Replayable, type Task, type TaskId, validationError } from '@todo/domain';
+import { AppError, parseTaskId, type Replayable, type Task, type TaskId, validationError } from '@todo/domain';
 import type { Context } from 'koa';
 import { jsonBody } from '../middleware/json-body.js';
 import type { RequestState } from '../state.js';
@@ -15,12 +15,22 @@ import { validate } from '../wire/validate.js';
 type TaskContext = Context & { state: RequestState; params: Record<string, string> };
 
 export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCodec): void {
+  // A task route that finds nothing makes sure the caller's user row still exists (SPEC §2).
+  router.use('/api/tasks', async (ctx: TaskContext, next) => {
+    try {
+      await next();
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND' && ctx.state.userId !== undefined) await useCases.authenticate.recheck(ctx.state.userId);
+      throw error;
+    }
+  });
   router.get('/api/tasks', async (ctx: TaskContext) => {
     const owner = caller(ctx);
     const query = withDefaultOrder(validate(ListQuery, ctx.query));
     const scope = { userId: owner, status: query.status, sort: query.sort, order: query.order };
     const after = query.cursor === undefined ? null : cursors.decode(scope, query.cursor);
     const page = await useCases.listTasks.execute(owner, { ...scope, limit: query.limit ?? null, after });
+    if (page.tasks.length === 0) await useCases.authenticate.recheck(owner);
     const body = JSON.stringify({
       data: page.tasks.map(toTaskJson),
       meta: { count: page.tasks.length, next_cursor: page.next === null ? null : cursors.encode(scope, page.next) },
