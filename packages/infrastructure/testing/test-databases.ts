@@ -82,7 +82,7 @@ export async function openPostgresTestStore(kind: DatabaseKind): Promise<Postgre
     store,
     database,
     async reset() {
-      await sql`truncate idempotency_keys, tasks, users restart identity`;
+      await sql`truncate users, tasks restart identity cascade`; // and every per-user table that references users
       return store;
     },
     async stop() {
