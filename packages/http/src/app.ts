@@ -31,7 +31,8 @@ export interface AppOptions {
 export function createApp(options: AppOptions): { app: Koa; router: Router } {
   const app = new Koa();
   app.silent = true; // every error is answered and logged by requestLog/errorBoundary
-  const router = new Router();
+  // Exact and case-sensitive (SPEC §3): `/API/tasks` and `/api/tasks/` are not routes.
+  const router = new Router({ sensitive: true, strict: true });
   healthRoutes(router, options.isReady);
   taskRoutes(router, options.useCases, new CursorCodec(options.cursorSecret));
   docsRoutes(router, openApiDocument());

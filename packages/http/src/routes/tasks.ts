@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { parseTaskId, type TaskId, validationError } from '@todo/domain';
 import type { Context } from 'koa';
+import { requireUser } from '../middleware/authentication.js';
 import { jsonBody } from '../middleware/json-body.js';
 import type { RequestState } from '../state.js';
 import type { UseCases } from '../use-cases.js';
@@ -13,7 +14,7 @@ import { validate } from '../wire/validate.js';
 type TaskContext = Context & { state: RequestState; params: Record<string, string> };
 
 export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCodec): void {
-  router.get('/api/tasks', async (ctx: TaskContext) => {
+  router.get('/api/tasks', requireUser, async (ctx: TaskContext) => {
     const owner = caller(ctx);
     const query = withDefaultOrder(validate(ListQuery, ctx.query));
     const scope = { userId: owner, status: query.status, sort: query.sort, order: query.order };
@@ -25,14 +26,14 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
     };
   });
 
-  router.post('/api/tasks', jsonBody, async (ctx: TaskContext) => {
+  router.post('/api/tasks', requireUser, jsonBody, async (ctx: TaskContext) => {
     const task = await useCases.createTask.execute(caller(ctx), toNewTask(validate(CreateTaskBody, objectBody(ctx))));
     ctx.status = 201;
     ctx.set('Location', `/api/tasks/${task.id}`);
     ctx.body = { data: toTaskJson(task) };
   });
 
-  router.get('/api/tasks/:id', async (ctx: TaskContext) => {
+  router.get('/api/tasks/:id', requireUser, async (ctx: TaskContext) => {
     ctx.body = { data: toTaskJson(await useCases.getTask.execute(caller(ctx), taskId(ctx))) };
   });
 
@@ -41,22 +42,22 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
     const patch = toTaskPatch(validate(UpdateTaskBody, objectBody(ctx)));
     ctx.body = { data: toTaskJson(await useCases.updateTask.execute(caller(ctx), id, patch)) };
   };
-  router.put('/api/tasks/:id', jsonBody, update);
-  router.patch('/api/tasks/:id', jsonBody, update);
+  router.put('/api/tasks/:id', requireUser, jsonBody, update);
+  router.patch('/api/tasks/:id', requireUser, jsonBody, update);
 
-  router.delete('/api/tasks/:id', async (ctx: TaskContext) => {
+  router.delete('/api/tasks/:id', requireUser, async (ctx: TaskContext) => {
     await useCases.deleteTask.execute(caller(ctx), taskId(ctx));
     ctx.status = 204;
   });
 
-  router.patch('/api/tasks/:id/complete', async (ctx: TaskContext) => {
+  router.patch('/api/tasks/:id/complete', requireUser, async (ctx: TaskContext) => {
     ctx.body = { data: toTaskJson(await useCases.toggleTaskCompletion.execute(caller(ctx), taskId(ctx))) };
   });
 }
 
 function caller(ctx: TaskContext): string {
   const { userId } = ctx.state;
-  if (userId === undefined) throw new Error('task route reached without an authenticated user');
+  if (userId === undefined) throw new Error('task route reached without requireUser');
   return userId;
 }
 
