@@ -7,6 +7,7 @@ import { corsPolicy } from './middleware/cors.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import { unmatchedRoute } from './middleware/route-match.js';
+import { unreadBody } from './middleware/unread-body.js';
 import { openApiDocument } from './openapi/document.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
@@ -38,6 +39,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   docsRoutes(router, openApiDocument());
 
   app.use(requestLog(options.logger));
+  app.use(unreadBody());
   app.use(corsPolicy(options.corsOrigins));
   app.use(errorBoundary);
   app.use(authentication(options.useCases.authenticate));

@@ -4,6 +4,7 @@ import { type Config, isReachable, migrate, openDatabase } from '@todo/infrastru
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { bindPostgres, bindTokenVerifier, bindUseCases, newContainer, resolveUseCases } from './container.js';
+import { listen } from './server.js';
 
 export interface RunningService {
   readonly url: string;
@@ -40,8 +41,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     isReady: async () => !shuttingDown && (await isReachable(database.sql)),
   });
 
-  const server = app.listen(config.port, config.host);
-  await new Promise<void>((ready, fail) => server.once('listening', ready).once('error', fail));
+  const server = await listen(app, config.port, config.host);
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info({ database: database.description }, 'database ready');

@@ -55,35 +55,39 @@ export class RawConnection {
     if (body !== undefined) await this.write(body);
   }
 
-  /** The next response on the connection; rejects if the connection closes first. */
-  async response(): Promise<RawResponse> {
+  /** The next response on the connection; rejects if the connection closes first, or after `timeoutMs`. */
+  async response(timeoutMs = 5000): Promise<RawResponse> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const parsed = this.#parse();
       if (parsed !== undefined) return parsed;
       if (this.#closed) throw Object.assign(new Error('connection closed before a whole response'), { code: 'CLOSED' });
-      await new Promise<void>((wake) => (this.#waiting = wake));
+      if (!(await this.#wait(deadline))) throw Object.assign(new Error(`no whole response within ${timeoutMs} ms`), { code: 'TIMEOUT' });
     }
   }
 
-  /** Resolves when the server closes the connection, or after `ms` with false. */
+  /** Resolves when the server closes the connection (true), or after `ms` (false). */
   async waitClosed(ms: number): Promise<boolean> {
     const deadline = Date.now() + ms;
-    while (!this.#closed) {
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      await new Promise<void>((wake) => {
-        const timer = setTimeout(wake, left);
-        this.#waiting = () => {
-          clearTimeout(timer);
-          wake();
-        };
-      });
-    }
+    while (!this.#closed) if (!(await this.#wait(deadline))) return false;
     return true;
   }
 
   close(): void {
     this.#socket.destroy();
+  }
+
+  /** Waits for more bytes or the close; false when the deadline came first. */
+  async #wait(deadline: number): Promise<boolean> {
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    return new Promise<boolean>((settle) => {
+      const timer = setTimeout(() => settle(false), left);
+      this.#waiting = () => {
+        clearTimeout(timer);
+        settle(true);
+      };
+    });
   }
 
   #wake(): void {
