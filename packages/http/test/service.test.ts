@@ -76,11 +76,13 @@ describe('the service as a process, on the embedded database', () => {
   });
 
   it('answers usage errors with a non-zero exit', async () => {
-    for (const args of [['bogus'], [], ['token'], ['tasks', 'a', 'b'], ['token', 'u', '--ttl', 'forever']]) {
+    for (const args of [['bogus'], [], ['token'], ['tasks', 'a', 'b'], ['token', 'u', '--ttl', 'forever'], ['token', 'u', '--ttl', '2d']]) {
       const result = await runCli(args, { DATA_DIR: join(dir, 'unused') }, dir);
       assert.equal(result.code, 64, args.join(' '));
       assert.match(result.stderr, /Usage/);
     }
+    const longer = await runCli(['token', 'u', '--ttl', '2d'], { DATA_DIR: join(dir, 'unused'), JWT_MAX_LIFETIME_S: String(3 * 86_400) }, dir);
+    assert.equal(longer.code, 0, 'a longer --ttl within a raised JWT_MAX_LIFETIME_S');
   });
 });
 
