@@ -1,7 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { withoutClientOnlyParameters } from './connection-url.js';
 
 export type Sql = postgres.Sql;
+
+/**
+ * This process's connections say who they are in pg_stat_activity, uniquely: shutdown cancels
+ * the statements still running under this name, and only ours (see cancelStatementsOf).
+ */
+export const APPLICATION_NAME = `tasks-api:${process.pid}:${randomBytes(4).toString('hex')}`;
 
 export interface ConnectOptions {
   readonly max: number;
@@ -25,5 +32,6 @@ export function connectPostgres(url: string, options: ConnectOptions): Sql {
     // connection killed during that internal query rejects a promise nobody can catch.
     fetch_types: false,
     onnotice: () => {},
+    connection: { application_name: APPLICATION_NAME },
   });
 }
