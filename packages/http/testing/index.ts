@@ -3,3 +3,4 @@ export * from './service-process.js';
 export * from './test-app.js';
 export * from './openapi.js';
 export * from './raw-http.js';
+export * from './api-model.js';
