@@ -164,6 +164,17 @@ describe('slow clients are cut off within the server limits', () => {
     if (response !== undefined) assert.equal(response.status, 408);
   });
 
+  it('a connection that sends nothing: closed at the headers limit', async () => {
+    const connection = await RawConnection.open(api.url);
+    const started = Date.now();
+    try {
+      assert.equal(await connection.waitClosed(limits.headersTimeoutMs + limits.checkIntervalMs + slack), true);
+      assert.ok(Date.now() - started >= limits.headersTimeoutMs - 100, `closed after ${Date.now() - started} ms`);
+    } finally {
+      connection.close();
+    }
+  });
+
   it('a slow body: cut at the request limit', async () => {
     const head = `POST /api/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${await api.token('slow')}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"title":"`;
     const { ms } = await dribble(head, 'a');
