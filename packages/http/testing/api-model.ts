@@ -184,99 +184,66 @@ class Create implements Command {
   toString = () => `create(${this.who}, ${JSON.stringify(bodyOf(this.fields))})`;
 }
 
-class Update implements Command {
+/** What a request on one task does to it when it is the caller's: the answer, and the task after (null: gone). */
+interface OneTaskRequest {
+  readonly name: string;
+  readonly method: string;
+  readonly suffix?: string;
+  readonly body?: unknown;
+  /** 422 before the task is even looked for. */
+  readonly invalid?: boolean;
+  effect(task: TaskJson, at: string): { status: number; after: TaskJson | null };
+}
+
+/** A request on the task `pick` chooses (any id seen, anyone's, or one never given out) by user `who`. */
+class OnOneTask implements Command {
   readonly who: Who;
   readonly pick: number;
-  readonly method: 'PUT' | 'PATCH';
-  readonly fields: Fields;
-  constructor(who: Who, pick: number, method: 'PUT' | 'PATCH', fields: Fields) {
+  readonly request: OneTaskRequest;
+  constructor(who: Who, pick: number, request: OneTaskRequest) {
     this.who = who;
     this.pick = pick;
-    this.method = method;
-    this.fields = fields;
+    this.request = request;
   }
   check = () => true;
   async run(model: Model, real: Real) {
-    const at = tick(model, real);
+    const at = iso(tick(model, real));
     const id = pickId(model, this.pick);
-    const actual = await call(real, this.who, this.method, `/api/tasks/${id}`, bodyOf(this.fields));
-    if (!isValid(this.fields, false)) return expectAnswer(actual, { status: 422, body: { error: { code: 'VALIDATION_ERROR' } } }, this.toString());
+    const { method, suffix = '', body, invalid = false } = this.request;
+    const actual = await call(real, this.who, method, `/api/tasks/${id}${suffix}`, body);
+    if (invalid) return expectAnswer(actual, { status: 422, body: { error: { code: 'VALIDATION_ERROR' } } }, this.toString());
     const task = model.tasks.get(id);
     if (task === undefined || task.user_id !== real.users[this.who]) return expectAnswer(actual, notFound, this.toString());
-    const f = this.fields;
-    const changed: TaskJson = {
+    const { status, after } = this.request.effect(task, at);
+    expectAnswer(actual, { status, body: after === null ? null : { data: after } }, this.toString());
+    if (after === null) model.tasks.delete(id);
+    else model.tasks.set(id, after);
+  }
+  toString = () => `${this.request.name}(${this.who}, #${this.pick}${this.request.body === undefined ? '' : `, ${JSON.stringify(this.request.body)}`})`;
+}
+
+const update = (method: 'PUT' | 'PATCH', f: Fields): OneTaskRequest => ({
+  name: method.toLowerCase(),
+  method,
+  body: bodyOf(f),
+  invalid: !isValid(f, false),
+  effect: (task, at) => ({
+    status: 200,
+    after: {
       ...task,
       ...(f.title !== undefined && { title: f.title!.trim() }),
       ...(f.description !== undefined && { description: f.description }),
       ...(f.completed !== undefined && { completed: f.completed }),
       ...(f.due !== undefined && { due_date: f.due.stored }),
-      updated_at: iso(at),
-    };
-    expectAnswer(actual, { status: 200, body: { data: changed } }, this.toString());
-    model.tasks.set(id, changed);
-  }
-  toString = () => `${this.method.toLowerCase()}(${this.who}, #${this.pick}, ${JSON.stringify(bodyOf(this.fields))})`;
-}
-
-class Toggle implements Command {
-  readonly who: Who;
-  readonly pick: number;
-  constructor(who: Who, pick: number) {
-    this.who = who;
-    this.pick = pick;
-  }
-  check = () => true;
-  async run(model: Model, real: Real) {
-    const at = tick(model, real);
-    const id = pickId(model, this.pick);
-    const actual = await call(real, this.who, 'PATCH', `/api/tasks/${id}/complete`);
-    const task = model.tasks.get(id);
-    if (task === undefined || task.user_id !== real.users[this.who]) return expectAnswer(actual, notFound, this.toString());
-    const flipped = { ...task, completed: !task.completed, updated_at: iso(at) };
-    expectAnswer(actual, { status: 200, body: { data: flipped } }, this.toString());
-    model.tasks.set(id, flipped);
-  }
-  toString = () => `toggle(${this.who}, #${this.pick})`;
-}
-
-class Delete implements Command {
-  readonly who: Who;
-  readonly pick: number;
-  constructor(who: Who, pick: number) {
-    this.who = who;
-    this.pick = pick;
-  }
-  check = () => true;
-  async run(model: Model, real: Real) {
-    tick(model, real);
-    const id = pickId(model, this.pick);
-    const actual = await call(real, this.who, 'DELETE', `/api/tasks/${id}`);
-    const task = model.tasks.get(id);
-    if (task === undefined || task.user_id !== real.users[this.who]) return expectAnswer(actual, notFound, this.toString());
-    expectAnswer(actual, { status: 204, body: null }, this.toString());
-    model.tasks.delete(id);
-  }
-  toString = () => `delete(${this.who}, #${this.pick})`;
-}
-
-class Get implements Command {
-  readonly who: Who;
-  readonly pick: number;
-  constructor(who: Who, pick: number) {
-    this.who = who;
-    this.pick = pick;
-  }
-  check = () => true;
-  async run(model: Model, real: Real) {
-    tick(model, real);
-    const id = pickId(model, this.pick);
-    const actual = await call(real, this.who, 'GET', `/api/tasks/${id}`);
-    const task = model.tasks.get(id);
-    if (task === undefined || task.user_id !== real.users[this.who]) return expectAnswer(actual, notFound, this.toString());
-    expectAnswer(actual, { status: 200, body: { data: task } }, this.toString());
-  }
-  toString = () => `get(${this.who}, #${this.pick})`;
-}
+      updated_at: at,
+    },
+  }),
+});
+const toggle: OneTaskRequest = {
+  name: 'toggle', method: 'PATCH', suffix: '/complete', effect: (task, at) => ({ status: 200, after: { ...task, completed: !task.completed, updated_at: at } }),
+};
+const remove: OneTaskRequest = { name: 'delete', method: 'DELETE', effect: () => ({ status: 204, after: null }) };
+const get: OneTaskRequest = { name: 'get', method: 'GET', effect: (task) => ({ status: 200, after: task }) };
 
 interface ListParams {
   status?: Status;
@@ -387,10 +354,10 @@ const commands = fc.commands(
   [
     fc.tuple(who, fields(true)).map(([w, f]) => new Create(w, f)),
     fc.tuple(who, fields(true)).map(([w, f]) => new Create(w, f)),
-    fc.tuple(who, pick, fc.constantFrom<'PUT' | 'PATCH'>('PUT', 'PATCH'), fields(false)).map(([w, p, m, f]) => new Update(w, p, m, f)),
-    fc.tuple(who, pick).map(([w, p]) => new Toggle(w, p)),
-    fc.tuple(who, pick).map(([w, p]) => new Delete(w, p)),
-    fc.tuple(who, pick).map(([w, p]) => new Get(w, p)),
+    fc.tuple(who, pick, fc.constantFrom<'PUT' | 'PATCH'>('PUT', 'PATCH'), fields(false)).map(([w, p, m, f]) => new OnOneTask(w, p, update(m, f))),
+    fc.tuple(who, pick).map(([w, p]) => new OnOneTask(w, p, toggle)),
+    fc.tuple(who, pick).map(([w, p]) => new OnOneTask(w, p, remove)),
+    fc.tuple(who, pick).map(([w, p]) => new OnOneTask(w, p, get)),
     fc.tuple(who, listParams).map(([w, p]) => new List(w, p)),
     fc.tuple(who, listParams, fc.integer({ min: 1, max: 4 })).map(([w, p, l]) => new Walk(w, p, l)),
   ],
