@@ -14,6 +14,26 @@ async function json(response: Response): Promise<{ data: Record<string, unknown>
   return (await response.json()) as { data: Record<string, unknown>[] & Record<string, unknown> };
 }
 
+/** Holds the row lock of task `id` from another session for `ms` at most; `release()` ends it sooner. */
+async function holdRowLock(url: string, id: number, ms: number): Promise<{ release(): Promise<void> }> {
+  const locker = connectPostgres(url, { max: 1, prepare: false });
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await new Promise<void>((ready) => {
+    void locker.begin(async (tx) => {
+      await tx`select id from tasks where id = ${id} for update`;
+      ready();
+      await Promise.race([released, new Promise((later) => setTimeout(later, ms))]);
+    });
+  });
+  return {
+    async release() {
+      release();
+      await locker.end();
+    },
+  };
+}
+
 describe('the service as a process, on the embedded database', () => {
   let dir: string;
   before(async () => {
@@ -125,18 +145,8 @@ describe('the service as a process, on PostgreSQL', { skip: serverUrl ? false : 
     const id = created.data['id'] as number;
 
     const watcher = connectPostgres(database.url, { max: 1, prepare: false });
-    const locker = connectPostgres(database.url, { max: 1, prepare: false });
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const lockHeld = new Promise<void>((ready) => {
-      void locker.begin(async (tx) => {
-        await tx`select id from tasks where id = ${id} for update`;
-        ready();
-        await Promise.race([released, new Promise((later) => setTimeout(later, 12_000))]);
-      });
-    });
+    const lock = await holdRowLock(database.url, id, 12_000);
     try {
-      await lockHeld;
       const inFlight = fetch(`${service.url}/api/tasks/${id}/complete`, { method: 'PATCH', headers: auth }).then((r) => r.status, () => 'cut off');
       // Wait until the toggle is really queued behind the lock on the server.
       const waiting = async () => (await watcher`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`)[0]!['n'] as number;
@@ -151,13 +161,12 @@ describe('the service as a process, on PostgreSQL', { skip: serverUrl ? false : 
       assert.equal(await inFlight, 'cut off');
       assert.equal(await waiting(), 0, 'the statement is no longer waiting on the server');
 
-      release();
+      await lock.release();
       await new Promise((later) => setTimeout(later, 300));
       const [row] = await watcher`select completed from tasks where id = ${id}`;
       assert.equal(row?.['completed'], false, 'the cut-off toggle never took effect');
     } finally {
-      release();
-      await locker.end();
+      await lock.release();
       await watcher.end();
     }
   });
@@ -172,26 +181,15 @@ describe('the service as a process, on PostgreSQL', { skip: serverUrl ? false : 
       const id = created.data['id'] as number;
 
       // Hold the task's row lock so a toggle stays in flight while SIGTERM arrives.
-      const locker = connectPostgres(database.url, { max: 1, prepare: false });
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      const locked = new Promise<void>((ready) => {
-        void locker.begin(async (tx) => {
-          await tx`select id from tasks where id = ${id} for update`;
-          ready();
-          await held;
-        });
-      });
-      await locked;
+      const lock = await holdRowLock(database.url, id, holdMs);
       const inFlight = fetch(`${service.url}/api/tasks/${id}/complete`, { method: 'PATCH', headers: auth }).then((r) => r.status, () => 'cut off');
       await new Promise((later) => setTimeout(later, 200));
       const exit = service.stop();
       await new Promise((later) => setTimeout(later, 100));
       await assert.rejects(fetch(`${service.url}/health`), 'no new connections once stopping');
-      setTimeout(release, holdMs);
       assert.equal(await exit, expectedExit);
       assert.equal(await inFlight, expectedExit === 0 ? 200 : 'cut off');
-      await locker.end();
+      await lock.release();
     }
   });
 });
