@@ -7,6 +7,7 @@ import { corsPolicy } from './middleware/cors.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import { unmatchedRoute } from './middleware/route-match.js';
+import { unreadBody } from './middleware/unread-body.js';
 import { openApiDocument } from './openapi/document.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
@@ -31,12 +32,14 @@ export interface AppOptions {
 export function createApp(options: AppOptions): { app: Koa; router: Router } {
   const app = new Koa();
   app.silent = true; // every error is answered and logged by requestLog/errorBoundary
-  const router = new Router();
+  // Exact and case-sensitive (SPEC §3): `/API/tasks` and `/api/tasks/` are not routes.
+  const router = new Router({ sensitive: true, strict: true });
   healthRoutes(router, options.isReady);
   taskRoutes(router, options.useCases, new CursorCodec(options.cursorSecret));
   docsRoutes(router, openApiDocument());
 
   app.use(requestLog(options.logger));
+  app.use(unreadBody());
   app.use(corsPolicy(options.corsOrigins));
   app.use(errorBoundary);
   app.use(authentication(options.useCases.authenticate));

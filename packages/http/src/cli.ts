@@ -52,7 +52,7 @@ async function run(argv: string[]): Promise<void> {
     case 'token':
       console.log(
         await mintDevelopmentToken(config.secret, {
-          userId: userId!, email: values.email, name: values.name, ttlSeconds: parseTtl(values.ttl),
+          userId: userId!, email: values.email, name: values.name, ttlSeconds: parseTtl(values.ttl, config.jwtMaxLifetimeSeconds),
           issuer: config.jwtIssuer, audience: config.jwtAudience,
         }),
       );
@@ -91,10 +91,13 @@ async function withDatabase(config: Config, work: (useCases: UseCases, sql: Para
 const TTL = /^(\d+)([smhd])$/;
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 
-function parseTtl(text: string): number {
+/** A lifetime the server will accept: at most JWT_MAX_LIFETIME_S. */
+function parseTtl(text: string, maxSeconds: number): number {
   const match = TTL.exec(text);
-  if (match === null || Number(match[1]) === 0) throw new UsageError('--ttl must look like 90s, 15m, 1h or 7d');
-  return Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS];
+  if (match === null || Number(match[1]) === 0) throw new UsageError('--ttl must look like 90s, 15m, 1h or 1d');
+  const seconds = Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS];
+  if (seconds > maxSeconds) throw new UsageError(`--ttl must be at most ${maxSeconds}s (JWT_MAX_LIFETIME_S): the server refuses longer tokens`);
+  return seconds;
 }
 
 try {

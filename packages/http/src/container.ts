@@ -57,7 +57,8 @@ export function bindPostgres(c: Container, sql: Sql, config: Pick<Config, 'dbTim
   c.bind<Clock>(PORTS.Clock).toConstantValue(systemClock);
 }
 
-export type VerifierConfig = Pick<Config, 'secret' | 'jwksUrl' | 'jwksMaxStaleSeconds' | 'jwtIssuer' | 'jwtAudience'>;
+export type VerifierConfig = Pick<Config, 'secret' | 'jwksUrl' | 'jwksMaxStaleSeconds' | 'jwtIssuer' | 'jwtAudience'> &
+  Partial<Pick<Config, 'jwtMaxLifetimeSeconds'>>;
 
 /**
  * HS tokens against the secret, asymmetric ones against the JWKS (fetched on first use),
@@ -65,7 +66,9 @@ export type VerifierConfig = Pick<Config, 'secret' | 'jwksUrl' | 'jwksMaxStaleSe
  */
 export function bindTokenVerifier(c: Container, config: VerifierConfig): void {
   const jwks = new StaleTolerantJwks({ url: config.jwksUrl, maxStaleSeconds: config.jwksMaxStaleSeconds });
-  const jose = new JoseTokenVerifier({ secret: config.secret, jwks, issuer: config.jwtIssuer, audience: config.jwtAudience });
+  const jose = new JoseTokenVerifier({
+    secret: config.secret, jwks, issuer: config.jwtIssuer, audience: config.jwtAudience, maxLifetimeSeconds: config.jwtMaxLifetimeSeconds,
+  });
   c.bind<TokenVerifier>(PORTS.TokenVerifier).toConstantValue(new CachedTokenVerifier(jose, systemClock));
 }
 

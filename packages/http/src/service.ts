@@ -1,10 +1,15 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Config, isReachable, migrateAtStartup, openDatabase } from '@todo/infrastructure';
+import { cancelStatementsOf, type Config, isReachable, migrateAtStartup, openDatabase } from '@todo/infrastructure';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { bindPostgres, bindTokenVerifier, bindUseCases, newContainer, resolveUseCases } from './container.js';
 import { startKeySweeper } from './key-sweeper.js';
+import { listen } from './server.js';
+
+/** What shutdown may take beyond SHUTDOWN_TIMEOUT_MS: cancelling cut-off statements, then closing the pool. */
+const CANCEL_TIMEOUT_MS = 1000;
+const POOL_CLOSE_TIMEOUT_S = 1;
 
 export interface RunningService {
   readonly url: string;
@@ -50,8 +55,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     isReady: async () => !shuttingDown && (await isReachable(database.sql)),
   });
 
-  const server = app.listen(config.port, config.host);
-  await new Promise<void>((ready, fail) => server.once('listening', ready).once('error', fail));
+  const server = await listen(app, config.port, config.host);
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info({ database: database.description }, 'database ready');
@@ -76,7 +80,18 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       ]);
       clearInterval(idleSweep);
       clearTimeout(timer);
-      if (!clean) server.closeAllConnections();
+      if (!clean) {
+        server.closeAllConnections();
+        // The cut-off requests' statements: dropped from the driver's queue and their connections
+        // closed at once, then cancelled on the server, where they would otherwise still run.
+        await database.sql.end({ timeout: 0 });
+        if (config.databaseUrl !== null) {
+          const cancelled = await cancelStatementsOf(database.sql, config.databaseUrl, CANCEL_TIMEOUT_MS);
+          logger.warn({ cancelled }, 'shutdown timeout: requests cut off, their statements cancelled');
+        }
+      }
+      // Bounded: past it the pool's connections are destroyed (database.close() then finds it ended).
+      await database.sql.end({ timeout: POOL_CLOSE_TIMEOUT_S });
       await database.close();
       return clean;
     },

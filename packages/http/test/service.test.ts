@@ -14,6 +14,26 @@ async function json(response: Response): Promise<{ data: Record<string, unknown>
   return (await response.json()) as { data: Record<string, unknown>[] & Record<string, unknown> };
 }
 
+/** Holds the row lock of task `id` from another session for `ms` at most; `release()` ends it sooner. */
+async function holdRowLock(url: string, id: number, ms: number): Promise<{ release(): Promise<void> }> {
+  const locker = connectPostgres(url, { max: 1, prepare: false });
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await new Promise<void>((ready) => {
+    void locker.begin(async (tx) => {
+      await tx`select id from tasks where id = ${id} for update`;
+      ready();
+      await Promise.race([released, new Promise((later) => setTimeout(later, ms))]);
+    });
+  });
+  return {
+    async release() {
+      release();
+      await locker.end();
+    },
+  };
+}
+
 describe('the service as a process, on the embedded database', () => {
   let dir: string;
   before(async () => {
@@ -76,11 +96,13 @@ describe('the service as a process, on the embedded database', () => {
   });
 
   it('answers usage errors with a non-zero exit', async () => {
-    for (const args of [['bogus'], [], ['token'], ['tasks', 'a', 'b'], ['token', 'u', '--ttl', 'forever']]) {
+    for (const args of [['bogus'], [], ['token'], ['tasks', 'a', 'b'], ['token', 'u', '--ttl', 'forever'], ['token', 'u', '--ttl', '2d']]) {
       const result = await runCli(args, { DATA_DIR: join(dir, 'unused') }, dir);
       assert.equal(result.code, 64, args.join(' '));
       assert.match(result.stderr, /Usage/);
     }
+    const longer = await runCli(['token', 'u', '--ttl', '2d'], { DATA_DIR: join(dir, 'unused'), JWT_MAX_LIFETIME_S: String(3 * 86_400) }, dir);
+    assert.equal(longer.code, 0, 'a longer --ttl within a raised JWT_MAX_LIFETIME_S');
   });
 });
 
@@ -114,6 +136,41 @@ describe('the service as a process, on PostgreSQL', { skip: serverUrl ? false : 
     }
   });
 
+  it('SIGTERM with a request stuck behind a 12 s row lock: gone within SHUTDOWN_TIMEOUT_MS + 1 s, the statement cancelled on the server', async () => {
+    const timeoutMs = 1500;
+    const env = { ...SECRET, DATABASE_URL: database.url, SHUTDOWN_TIMEOUT_MS: String(timeoutMs) };
+    const service = await startServiceProcess(env, dir);
+    const auth = { Authorization: `Bearer ${(await runCli(['token', 'stuck-user'], env, dir)).stdout.trim()}` };
+    const created = await json(await fetch(`${service.url}/api/tasks`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{"title":"stuck"}' }));
+    const id = created.data['id'] as number;
+
+    const watcher = connectPostgres(database.url, { max: 1, prepare: false });
+    const lock = await holdRowLock(database.url, id, 12_000);
+    try {
+      const inFlight = fetch(`${service.url}/api/tasks/${id}/complete`, { method: 'PATCH', headers: auth }).then((r) => r.status, () => 'cut off');
+      // Wait until the toggle is really queued behind the lock on the server.
+      const waiting = async () => (await watcher`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`)[0]!['n'] as number;
+      for (let i = 0; i < 100 && (await waiting()) === 0; i += 1) await new Promise((later) => setTimeout(later, 50));
+      assert.equal(await waiting(), 1, 'the toggle waits for the row lock');
+
+      const started = performance.now();
+      const code = await service.stop();
+      const elapsed = performance.now() - started;
+      assert.equal(code, 1, 'requests had to be cut off');
+      assert.ok(elapsed <= timeoutMs + 1000, `shutdown took ${Math.round(elapsed)} ms`);
+      assert.equal(await inFlight, 'cut off');
+      assert.equal(await waiting(), 0, 'the statement is no longer waiting on the server');
+
+      await lock.release();
+      await new Promise((later) => setTimeout(later, 300));
+      const [row] = await watcher`select completed from tasks where id = ${id}`;
+      assert.equal(row?.['completed'], false, 'the cut-off toggle never took effect');
+    } finally {
+      await lock.release();
+      await watcher.end();
+    }
+  });
+
   it('on SIGTERM: not ready, requests in flight finish, exit 0; exit 1 when the timeout cuts them off', async () => {
     for (const [timeoutMs, holdMs, expectedExit] of [[5000, 600, 0], [300, 1500, 1]] as const) {
       const env = { ...SECRET, DATABASE_URL: database.url, SHUTDOWN_TIMEOUT_MS: String(timeoutMs) };
@@ -124,26 +181,15 @@ describe('the service as a process, on PostgreSQL', { skip: serverUrl ? false : 
       const id = created.data['id'] as number;
 
       // Hold the task's row lock so a toggle stays in flight while SIGTERM arrives.
-      const locker = connectPostgres(database.url, { max: 1, prepare: false });
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      const locked = new Promise<void>((ready) => {
-        void locker.begin(async (tx) => {
-          await tx`select id from tasks where id = ${id} for update`;
-          ready();
-          await held;
-        });
-      });
-      await locked;
+      const lock = await holdRowLock(database.url, id, holdMs);
       const inFlight = fetch(`${service.url}/api/tasks/${id}/complete`, { method: 'PATCH', headers: auth }).then((r) => r.status, () => 'cut off');
       await new Promise((later) => setTimeout(later, 200));
       const exit = service.stop();
       await new Promise((later) => setTimeout(later, 100));
       await assert.rejects(fetch(`${service.url}/health`), 'no new connections once stopping');
-      setTimeout(release, holdMs);
       assert.equal(await exit, expectedExit);
       assert.equal(await inFlight, expectedExit === 0 ? 200 : 'cut off');
-      await locker.end();
+      await lock.release();
     }
   });
 });

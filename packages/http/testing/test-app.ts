@@ -7,6 +7,7 @@ import pino from 'pino';
 import { createApp } from '../src/app.js';
 import { bindTokenVerifier, bindUseCases, newContainer, PORTS, resolveUseCases, type VerifierConfig } from '../src/container.js';
 import type { ReadinessCheck } from '../src/routes/health.js';
+import { listen, type ServerLimits } from '../src/server.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 export const ALLOWED_ORIGIN = 'http://localhost:3000';
@@ -21,6 +22,8 @@ export interface TestAppOptions {
   readonly isReady?: ReadinessCheck;
   /** REQUIRE_IF_MATCH and IDEMPOTENCY_TTL_S; the defaults when not given. */
   readonly writePolicy?: WritePolicy;
+  /** The production limits unless given. */
+  readonly serverLimits?: ServerLimits;
 }
 
 export interface TestApp {
@@ -57,8 +60,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     cursorSecret: TEST_SECRET,
     isReady: options.isReady ?? (async () => true),
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((ready) => server.once('listening', ready));
+  const server = await listen(app, 0, '127.0.0.1', options.serverLimits);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const token = (userId: string, claims: { email?: string; name?: string } = {}) =>

@@ -29,6 +29,8 @@ export interface Config {
   readonly requireIfMatch: boolean;
   /** How long a write made under an Idempotency-Key is replayed. */
   readonly idempotencyTtlSeconds: number;
+  /** The longest a bearer token may be valid (`exp` from now, and from `iat`); longer ones are refused. */
+  readonly jwtMaxLifetimeSeconds: number;
   /** Worker processes sharing the port (node:cluster); 1 runs the server in this process. */
   readonly webConcurrency: number;
 }
@@ -79,6 +81,7 @@ const EnvSchema = v.object({
   RATE_LIMIT_PER_MINUTE: v.optional(integer(1, 1_000_000_000), '600'),
   SHUTDOWN_TIMEOUT_MS: v.optional(integer(0, 3_600_000), '10000'),
   JWKS_MAX_STALE_S: v.optional(integer(0, 31_536_000), '3600'),
+  JWT_MAX_LIFETIME_S: v.optional(integer(60, 31_536_000), '86400'),
   WEB_CONCURRENCY: v.optional(integer(1, 256), '1'),
   REQUIRE_IF_MATCH: v.optional(boolean, 'false'),
   IDEMPOTENCY_TTL_S: v.optional(integer(1, 31_536_000), '86400'),
@@ -120,6 +123,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     jwksMaxStaleSeconds: e.JWKS_MAX_STALE_S,
+    jwtMaxLifetimeSeconds: e.JWT_MAX_LIFETIME_S,
     webConcurrency: e.WEB_CONCURRENCY,
     requireIfMatch: e.REQUIRE_IF_MATCH,
     idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_S,

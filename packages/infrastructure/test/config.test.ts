@@ -20,6 +20,7 @@ describe('configuration (SPEC §1)', () => {
     assert.equal(config.rateLimitPerMinute, 600);
     assert.equal(config.shutdownTimeoutMs, 10000);
     assert.equal(config.jwksMaxStaleSeconds, 3600);
+    assert.equal(config.jwtMaxLifetimeSeconds, 86_400);
     assert.equal(config.jwtIssuer, undefined);
     assert.equal(config.requireIfMatch, false);
     assert.equal(config.idempotencyTtlSeconds, 86400);
@@ -57,6 +58,7 @@ describe('configuration (SPEC §1)', () => {
     ['LOG_LEVEL', 'verbose'], ['DB_POOL_MAX', '0'], ['DB_POOL_MAX', 'ten'], ['DB_PREPARE', 'yes'],
     ['RATE_LIMIT_PER_MINUTE', '0'], ['SHUTDOWN_TIMEOUT_MS', 'soon'], ['JWKS_MAX_STALE_S', '1h'], ['DB_TIMEOUT_MS', '5'],
     ['REQUIRE_IF_MATCH', 'yes'], ['IDEMPOTENCY_TTL_S', '0'], ['IDEMPOTENCY_TTL_S', '1d'],
+    ['RATE_LIMIT_PER_MINUTE', '0'], ['SHUTDOWN_TIMEOUT_MS', 'soon'], ['JWKS_MAX_STALE_S', '1h'], ['JWT_MAX_LIFETIME_S', '1d'], ['JWT_MAX_LIFETIME_S', '59'], ['DB_TIMEOUT_MS', '5'],
   ];
   for (const [variable, value] of bad) {
     it(`refuses ${variable}=${value} with a message naming it`, () => {
