@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import type { Clock, TokenVerifier } from '@todo/application';
 import { inMemoryStore, type Store } from '@todo/application/testing';
 import { JoseTokenVerifier, mintDevelopmentToken } from '@todo/infrastructure';
+import { openPostgresTestStore, testAppDatabaseKind } from '@todo/infrastructure/testing';
 import pino from 'pino';
 import { createApp } from '../src/app.js';
 import { bindTokenVerifier, bindUseCases, newContainer, PORTS, resolveUseCases, type VerifierConfig } from '../src/container.js';
@@ -34,9 +35,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real Koa app, composed as in production but on the ports given (in-memory by default), on port 0. */
+/**
+ * The real Koa app, composed as in production but on the ports given, on port 0. Without a store:
+ * the in-memory one, or a fresh database of the kind TEST_APP_DATABASE names (see testAppDatabaseKind).
+ */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const store = options.store ?? inMemoryStore();
+  const databaseKind = options.store === undefined ? testAppDatabaseKind() : null;
+  const database = databaseKind === null ? null : await openPostgresTestStore(databaseKind);
+  const store = options.store ?? database?.store ?? inMemoryStore();
   const container = newContainer();
   container.bind(PORTS.TaskRepository).toConstantValue(store.tasks);
   container.bind(PORTS.UserRepository).toConstantValue(store.users);
@@ -78,6 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     async close() {
       server.closeAllConnections();
       await new Promise((closed) => server.close(closed));
+      await database?.stop();
     },
   };
 }
