@@ -5,6 +5,7 @@ import { errorBoundary } from './errors.js';
 import { authentication, requireAuthentication } from './middleware/authentication.js';
 import { corsPolicy } from './middleware/cors.js';
 import { rateLimit } from './middleware/rate-limit.js';
+import { type RateLimitStore, TokenBuckets } from './middleware/token-buckets.js';
 import { requestLog } from './middleware/request-log.js';
 import { unmatchedRoute } from './middleware/route-match.js';
 import { openApiDocument } from './openapi/document.js';
@@ -19,6 +20,8 @@ export interface AppOptions {
   readonly logger: Logger;
   readonly corsOrigins: readonly string[];
   readonly rateLimitPerMinute: number;
+  /** Where the buckets live; default: this process's memory (RATE_LIMIT_STORE=memory). */
+  readonly rateLimitStore?: RateLimitStore;
   /** Keys the paging cursors' MAC; stable across restarts and workers. */
   readonly cursorSecret: string;
   readonly isReady: ReadinessCheck;
@@ -40,7 +43,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   app.use(corsPolicy(options.corsOrigins));
   app.use(errorBoundary);
   app.use(authentication(options.useCases.authenticate));
-  app.use(rateLimit(options.rateLimitPerMinute));
+  app.use(rateLimit(options.rateLimitStore ?? new TokenBuckets(options.rateLimitPerMinute)));
   app.use(requireAuthentication);
   app.use(router.routes());
   app.use(unmatchedRoute(router));

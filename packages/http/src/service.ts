@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Config, isReachable, migrate, openDatabase } from '@todo/infrastructure';
+import { type Config, isReachable, migrate, openDatabase, PostgresTokenBuckets, type Sql } from '@todo/infrastructure';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { bindPostgres, bindTokenVerifier, bindUseCases, newContainer, resolveUseCases } from './container.js';
+import { type RateLimitStore, SharedTokenBuckets, TokenBuckets } from './middleware/token-buckets.js';
 
 export interface RunningService {
   readonly url: string;
@@ -31,11 +32,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   bindUseCases(container);
 
   let shuttingDown = false;
+  const rateLimitStore = openRateLimitStore(config, database.sql);
   const { app } = createApp({
     useCases: resolveUseCases(container),
     logger,
     corsOrigins: config.corsOrigins,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    rateLimitStore,
     cursorSecret: config.secret,
     isReady: async () => !shuttingDown && (await isReachable(database.sql)),
   });
@@ -64,8 +67,16 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       clearInterval(idleSweep);
       clearTimeout(timer);
       if (!clean) server.closeAllConnections();
+      rateLimitStore.close();
       await database.close();
       return clean;
     },
   };
+}
+
+/** RATE_LIMIT_STORE: each process its own buckets, or buckets in the database shared by every replica. */
+function openRateLimitStore(config: Config, sql: Sql): RateLimitStore {
+  if (config.rateLimitStore === 'memory') return new TokenBuckets(config.rateLimitPerMinute);
+  const buckets = new PostgresTokenBuckets(sql, config.rateLimitPerMinute, { timeoutMs: config.dbTimeoutMs });
+  return new SharedTokenBuckets(buckets, config.rateLimitPerMinute);
 }

@@ -9,5 +9,6 @@ export { DEFAULT_DB_TIMEOUT_MS, guard, isUnavailable, type RepositoryOptions } f
 export { listTasksQuery } from './postgres/keyset.js';
 export { migrate, type MigrationResult } from './postgres/migrate.js';
 export { PostgresTaskRepository } from './postgres/postgres-task-repository.js';
+export { PostgresTokenBuckets, type TakenToken } from './postgres/postgres-token-buckets.js';
 export { PostgresUserRepository } from './postgres/postgres-user-repository.js';
 export { systemClock } from './system-clock.js';

@@ -89,11 +89,16 @@ export async function createServerDatabase(): Promise<TestDatabase> {
 
 /** A server database reached through the PgBouncer of TEST_PGBOUNCER_URL (its `*` entry maps any name). */
 export async function createPgBouncerDatabase(): Promise<TestDatabase> {
-  if (pgbouncerUrl === undefined) throw new Error('TEST_PGBOUNCER_URL is not set');
   const direct = await createServerDatabase();
-  const url = new URL(pgbouncerUrl);
-  url.pathname = new URL(direct.url).pathname;
-  return { url: url.toString(), max: 10, prepare: false, stop: () => direct.stop() };
+  return { url: throughPgBouncer(direct.url), max: 10, prepare: false, stop: () => direct.stop() };
+}
+
+/** The same database of the TEST_DATABASE_URL server, reached through the PgBouncer of TEST_PGBOUNCER_URL. */
+export function throughPgBouncer(directUrl: string): string {
+  if (unset(pgbouncerUrl)) throw new Error('TEST_PGBOUNCER_URL is not set');
+  const url = new URL(pgbouncerUrl!);
+  url.pathname = new URL(directUrl).pathname;
+  return url.toString();
 }
 
 /** A migrated database with the Postgres adapters on it, emptied by `reset()`. */
