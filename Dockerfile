@@ -1,8 +1,12 @@
 # syntax=docker/dockerfile:1
 # The Tasks API: build with the whole toolchain, run with production dependencies only.
 
+# Any Node 20 image with npm. Where no registry is reachable, a local one works just as well
+# (npm run image:smoke makes one with mmdebstrap and passes it as --build-arg NODE_IMAGE=...).
+ARG NODE_IMAGE=node:20-slim
+
 # The workspace manifests alone, so the dependency layers are rebuilt only when they change.
-FROM node:20-slim AS manifests
+FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/domain/package.json packages/domain/
@@ -11,6 +15,9 @@ COPY packages/infrastructure/package.json packages/infrastructure/
 COPY packages/http/package.json packages/http/
 
 FROM manifests AS builder
+# Behind a TLS-inspecting proxy: the proxy's CA for npm, mounted at build time (empty: none).
+# A build argument, not ENV: it does not stay in the image.
+ARG NODE_EXTRA_CA_CERTS=
 # No dependency needs an install script (npm 11 blocks them by default; the node:20 image has npm 10).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.base.json ./
@@ -18,6 +25,7 @@ COPY packages packages
 RUN npx tsc -b
 
 FROM manifests AS runtime
+ARG NODE_EXTRA_CA_CERTS=
 ENV NODE_ENV=production \
     DATA_DIR=/app/.data
 # --omit=optional drops typescript, which the lockfile marks devOptional (valibot's optional peer); no
@@ -30,10 +38,13 @@ COPY --from=builder /app/packages/infrastructure/dist/src packages/infrastructur
 COPY --from=builder /app/packages/http/dist/src packages/http/dist/src
 COPY packages/infrastructure/migrations packages/infrastructure/migrations
 # Without DATABASE_URL the embedded database lives here; the node user must be able to write it.
-RUN mkdir -p /app/.data && chown node:node /app/.data
+# (The official node images have that user; a plain Debian base gets it here, with the same uid.)
+RUN (id node >/dev/null 2>&1 || useradd --uid 1000 --user-group --no-create-home --shell /usr/sbin/nologin node) \
+    && mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 8000
+# /ready: the process is up AND reaches its database (and is not draining after SIGTERM).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself is PID 1: main.js handles SIGTERM (drain, close the pool, exit).
 CMD ["node", "packages/http/dist/src/main.js"]

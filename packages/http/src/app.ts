@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { errorBoundary } from './errors.js';
+import type { Metrics } from './metrics.js';
 import { authentication, requireAuthentication } from './middleware/authentication.js';
 import { corsPolicy } from './middleware/cors.js';
 import { rateLimit } from './middleware/rate-limit.js';
@@ -25,6 +26,8 @@ export interface AppOptions {
   /** Keys the paging cursors' MAC; stable across restarts and workers. */
   readonly cursorSecret: string;
   readonly isReady: ReadinessCheck;
+  /** METRICS_PORT set: every request counted and timed. */
+  readonly metrics?: Metrics | undefined;
 }
 
 /**
@@ -39,6 +42,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   taskRoutes(router, options.useCases, new CursorCodec(options.cursorSecret));
   docsRoutes(router, openApiDocument());
 
+  if (options.metrics !== undefined) app.use(options.metrics.middleware(router));
   app.use(requestLog(options.logger));
   app.use(corsPolicy(options.corsOrigins));
   app.use(errorBoundary);

@@ -1,9 +1,11 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Config, isReachable, migrate, openDatabase, PostgresTokenBuckets, type Sql } from '@todo/infrastructure';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { bindPostgres, bindTokenVerifier, bindUseCases, newContainer, resolveUseCases } from './container.js';
+import { Metrics, type MetricsServer, renderRegistry, startMetricsServer } from './metrics.js';
 import { type RateLimitStore, SharedTokenBuckets, TokenBuckets } from './middleware/token-buckets.js';
 
 export interface RunningService {
@@ -26,13 +28,16 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     throw error;
   }
 
+  // METRICS_PORT: the series are kept here; a WEB_CONCURRENCY worker leaves serving them to the primary.
+  const metrics = config.metricsPort === null ? undefined : new Metrics(config.databaseUrl === null ? 1 : config.dbPoolMax);
+  const meter = <T extends object>(port: T): T => metrics?.meter(port) ?? port;
   const container = newContainer();
-  bindPostgres(container, database.sql, config);
-  bindTokenVerifier(container, config);
+  bindPostgres(container, database.sql, config, meter);
+  bindTokenVerifier(container, config, metrics?.jwksObserver);
   bindUseCases(container);
 
   let shuttingDown = false;
-  const rateLimitStore = openRateLimitStore(config, database.sql);
+  const rateLimitStore = openRateLimitStore(config, database.sql, meter);
   const { app } = createApp({
     useCases: resolveUseCases(container),
     logger,
@@ -41,6 +46,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     rateLimitStore,
     cursorSecret: config.secret,
     isReady: async () => !shuttingDown && (await isReachable(database.sql)),
+    metrics,
   });
 
   const server = app.listen(config.port, config.host);
@@ -48,6 +54,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info({ database: database.description }, 'database ready');
+  let metricsServer: MetricsServer | undefined;
+  if (metrics !== undefined && config.metricsPort !== null && !cluster.isWorker) {
+    metricsServer = await startMetricsServer(config.host, config.metricsPort, renderRegistry(metrics.registry));
+    logger.info({ metrics_url: metricsServer.url }, `metrics on ${metricsServer.url}`);
+  }
 
   return {
     url: `http://${host}:${port}`,
@@ -68,6 +79,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       clearTimeout(timer);
       if (!clean) server.closeAllConnections();
       rateLimitStore.close();
+      await metricsServer?.close();
       await database.close();
       return clean;
     },
@@ -75,8 +87,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
 }
 
 /** RATE_LIMIT_STORE: each process its own buckets, or buckets in the database shared by every replica. */
-function openRateLimitStore(config: Config, sql: Sql): RateLimitStore {
+function openRateLimitStore(config: Config, sql: Sql, meter: <T extends object>(port: T) => T): RateLimitStore {
   if (config.rateLimitStore === 'memory') return new TokenBuckets(config.rateLimitPerMinute);
-  const buckets = new PostgresTokenBuckets(sql, config.rateLimitPerMinute, { timeoutMs: config.dbTimeoutMs });
+  const buckets = meter(new PostgresTokenBuckets(sql, config.rateLimitPerMinute, { timeoutMs: config.dbTimeoutMs }));
   return new SharedTokenBuckets(buckets, config.rateLimitPerMinute);
 }

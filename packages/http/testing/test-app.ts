@@ -7,6 +7,7 @@ import { openPostgresTestStore, testAppDatabaseKind } from '@todo/infrastructure
 import pino from 'pino';
 import { createApp } from '../src/app.js';
 import { bindTokenVerifier, bindUseCases, newContainer, PORTS, resolveUseCases, type VerifierConfig } from '../src/container.js';
+import type { Metrics } from '../src/metrics.js';
 import type { ReadinessCheck } from '../src/routes/health.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
@@ -20,6 +21,8 @@ export interface TestAppOptions {
   readonly verifierConfig?: VerifierConfig;
   readonly rateLimitPerMinute?: number;
   readonly isReady?: ReadinessCheck;
+  /** Counts and times the requests, as with METRICS_PORT. */
+  readonly metrics?: Metrics;
 }
 
 export interface TestApp {
@@ -60,6 +63,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1_000_000,
     cursorSecret: TEST_SECRET,
     isReady: options.isReady ?? (async () => true),
+    metrics: options.metrics,
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((ready) => server.once('listening', ready));

@@ -1,7 +1,7 @@
 export * from './config.js';
 export { mintDevelopmentToken, type DevelopmentTokenRequest } from './jose/development-token.js';
 export { JoseTokenVerifier, type JoseVerifierOptions } from './jose/jose-token-verifier.js';
-export { type JwksOptions, StaleTolerantJwks } from './jose/stale-tolerant-jwks.js';
+export { type JwksObserver, type JwksOptions, StaleTolerantJwks } from './jose/stale-tolerant-jwks.js';
 export { connectPostgres, type ConnectOptions, type Sql } from './postgres/connect.js';
 export { isReachable, openDatabase, type Database } from './postgres/database.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded.js';
