@@ -37,11 +37,11 @@ COPY --from=builder /app/packages/application/dist/src packages/application/dist
 COPY --from=builder /app/packages/infrastructure/dist/src packages/infrastructure/dist/src
 COPY --from=builder /app/packages/http/dist/src packages/http/dist/src
 COPY packages/infrastructure/migrations packages/infrastructure/migrations
-# Without DATABASE_URL the embedded database lives here; the node user must be able to write it.
-# (The official node images have that user; a plain Debian base gets it here, with the same uid.)
-RUN (id node >/dev/null 2>&1 || useradd --uid 1000 --user-group --no-create-home --shell /usr/sbin/nologin node) \
-    && mkdir -p /app/.data && chown node:node /app/.data
-USER node
+# Without DATABASE_URL the embedded database lives here; the runtime user must be able to write it.
+# uid 1000 is the official node images' `node` user; numeric, so a plain Debian base (no such user,
+# no useradd) works the same.
+RUN mkdir -p /app/.data && chown 1000:1000 /app/.data
+USER 1000:1000
 EXPOSE 8000
 # /ready: the process is up AND reaches its database (and is not draining after SIGTERM).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
