@@ -143,7 +143,7 @@ async function runOnce(label, extraEnv) {
     if (code !== 0) throw new Error(`exit code ${code} after SIGTERM (expected 0)`);
     say(`${label}: /ready 200 after ${readyS} s; task ${data.id} created (201) and read back (200); SIGTERM → exit code 0`);
   } catch (error) {
-    fail(`${label}: ${error.message}`);
+    fail(`${label}: ${error.message}${error.cause ? ` (${error.cause.code ?? error.cause.message})` : ''}`);
     console.log(podman(['logs', '--tail', '30', name], { allowFailure: true }).stdout);
   } finally {
     podman(['rm', '--force', name], { allowFailure: true });
