@@ -13,6 +13,7 @@ COPY packages/domain/package.json packages/domain/
 COPY packages/application/package.json packages/application/
 COPY packages/infrastructure/package.json packages/infrastructure/
 COPY packages/http/package.json packages/http/
+COPY packages/client/package.json packages/client/
 
 FROM manifests AS builder
 # Behind a TLS-inspecting proxy: the proxy's CA for npm, mounted at build time (empty: none).
