@@ -28,7 +28,7 @@ if (clustered && config.databaseUrl === null) {
   );
 }
 if (clustered && config.databaseUrl !== null) {
-  runPrimary(config.webConcurrency, logger);
+  runPrimary(config.webConcurrency, logger, config.metricsPort === null ? undefined : { host: config.host, port: config.metricsPort });
 } else {
   if (config.secretIsDevelopmentDefault) {
     logger.warn('BETTER_AUTH_SECRET is not set: using the built-in DEVELOPMENT secret. Anyone can mint tokens for it. Never run like this in production.');

@@ -23,6 +23,10 @@ export interface Config {
   /** How long start-up keeps retrying while the database cannot be reached. */
   readonly dbStartupTimeoutMs: number;
   readonly rateLimitPerMinute: number;
+  /** memory: each process its own buckets; postgres: buckets shared by every replica (SPEC §8). */
+  readonly rateLimitStore: 'memory' | 'postgres';
+  /** Port of the Prometheus listener (on `host`); null: none. */
+  readonly metricsPort: number | null;
   readonly shutdownTimeoutMs: number;
   readonly jwksMaxStaleSeconds: number;
   /** Writes to an existing task without If-Match are refused (428). */
@@ -79,6 +83,8 @@ const EnvSchema = v.object({
   DB_TIMEOUT_MS: v.optional(integer(100, 600_000), '5000'),
   DB_STARTUP_TIMEOUT_MS: v.optional(integer(0, 3_600_000), '30000'),
   RATE_LIMIT_PER_MINUTE: v.optional(integer(1, 1_000_000_000), '600'),
+  RATE_LIMIT_STORE: v.optional(v.picklist(['memory', 'postgres'], 'must be memory or postgres'), 'memory'),
+  METRICS_PORT: v.optional(integer(0, 65535)),
   SHUTDOWN_TIMEOUT_MS: v.optional(integer(0, 3_600_000), '10000'),
   JWKS_MAX_STALE_S: v.optional(integer(0, 31_536_000), '3600'),
   JWT_MAX_LIFETIME_S: v.optional(integer(60, 31_536_000), '86400'),
@@ -99,6 +105,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const production = e.NODE_ENV === 'production';
   if (production && (e.BETTER_AUTH_SECRET === undefined || e.BETTER_AUTH_SECRET.length < MIN_PRODUCTION_SECRET_LENGTH)) {
     throw new ConfigError(`BETTER_AUTH_SECRET must be set to at least ${MIN_PRODUCTION_SECRET_LENGTH} characters when NODE_ENV=production`);
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('METRICS_PORT must differ from PORT');
   }
   const betterAuthUrl = e.BETTER_AUTH_URL.replace(/\/+$/, '');
   const databaseUrl = e.DATABASE_URL ?? null;
@@ -121,6 +130,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     dbTimeoutMs: e.DB_TIMEOUT_MS,
     dbStartupTimeoutMs: e.DB_STARTUP_TIMEOUT_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    rateLimitStore: e.RATE_LIMIT_STORE,
+    metricsPort: e.METRICS_PORT ?? null,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     jwksMaxStaleSeconds: e.JWKS_MAX_STALE_S,
     jwtMaxLifetimeSeconds: e.JWT_MAX_LIFETIME_S,

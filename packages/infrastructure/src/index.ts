@@ -1,7 +1,7 @@
 export * from './config.js';
 export { mintDevelopmentToken, type DevelopmentTokenRequest } from './jose/development-token.js';
 export { JoseTokenVerifier, type JoseVerifierOptions } from './jose/jose-token-verifier.js';
-export { type JwksOptions, StaleTolerantJwks } from './jose/stale-tolerant-jwks.js';
+export { type JwksObserver, type JwksOptions, StaleTolerantJwks } from './jose/stale-tolerant-jwks.js';
 export { cancelStatementsOf } from './postgres/cancel-statements.js';
 export { APPLICATION_NAME, connectPostgres, type ConnectOptions, type Sql } from './postgres/connect.js';
 export { isReachable, openDatabase, type Database } from './postgres/database.js';
@@ -11,5 +11,6 @@ export { isUnavailable } from './postgres/errors.js';
 export { listTasksQuery } from './postgres/keyset.js';
 export { migrate, migrateAtStartup, type MigrationResult, type StartupOptions } from './postgres/migrate.js';
 export { PostgresTaskRepository } from './postgres/postgres-task-repository.js';
+export { PostgresTokenBuckets, type TakenToken } from './postgres/postgres-token-buckets.js';
 export { PostgresUserRepository } from './postgres/postgres-user-repository.js';
 export { systemClock } from './system-clock.js';
