@@ -41,7 +41,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   });
 
   const server = app.listen(config.port, config.host);
-  await new Promise<void>((ready, fail) => server.once('listening', ready).once('error', fail));
+  try {
+    await new Promise<void>((ready, fail) => server.once('listening', ready).once('error', fail));
+  } catch (error) {
+    await database.close(); // the embedded database's lock with it
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info({ database: database.description }, 'database ready');
