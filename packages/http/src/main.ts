@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { runPrimary } from './cluster.js';
 import { loadDotEnv } from './dotenv.js';
 import { createStdoutLogger } from './logger.js';
-import { startService } from './service.js';
 import { checkListenAddress, explainStartupFailure } from './startup-failure.js';
 
 // Every start-up failure ends here: one line that says what to change, then exit 1 at once
@@ -61,6 +60,8 @@ if (clustered && config.databaseUrl !== null) {
 async function serve(config: Config, logger: Logger): Promise<void> {
   let service;
   try {
+    // Loaded once the configuration and the port are known to be fine: those failures show at once.
+    const { startService } = await import('./service.js');
     service = await startService(config, logger);
   } catch (error) {
     const explained = explainStartupFailure(error, config);

@@ -3,7 +3,7 @@ export { mintDevelopmentToken, type DevelopmentTokenRequest } from './jose/devel
 export { JoseTokenVerifier, type JoseVerifierOptions } from './jose/jose-token-verifier.js';
 export { type JwksOptions, StaleTolerantJwks } from './jose/stale-tolerant-jwks.js';
 export { connectPostgres, type ConnectOptions, type Sql } from './postgres/connect.js';
-export { DataDirInUseError, LOCK_FILE } from './postgres/data-dir-lock.js';
+export { DataDirInUseError, LOCK_FILE, lockDataDir, startTimeOf } from './postgres/data-dir-lock.js';
 export { isReachable, openDatabase, type Database } from './postgres/database.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded.js';
 export { DEFAULT_DB_TIMEOUT_MS, guard, isUnavailable, type RepositoryOptions } from './postgres/errors.js';
