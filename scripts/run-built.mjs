@@ -58,14 +58,16 @@ function newestInputTime() {
 function build() {
   let tsc;
   try {
-    tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    const require = createRequire(import.meta.url);
+    require.resolve('@types/node/package.json'); // a dev dependency: TypeScript alone may be there as an optional peer
+    tsc = require.resolve('typescript/bin/tsc');
   } catch {
     if (ifTypeScript) {
-      console.error('TypeScript is not installed (dev dependencies omitted): not compiling; packages/*/dist is used as it is.');
+      console.error('The dev dependencies are not installed: not compiling; packages/*/dist is used as it is.');
       return;
     }
-    console.error('The compiled code is missing or older than the sources, and TypeScript is not installed '
-      + '(were the dev dependencies omitted?): build first with `npm ci && npm run build`.');
+    console.error('The compiled code is missing or older than the sources, and the dev dependencies (TypeScript) are not '
+      + 'installed: build first with `npm ci`, or run the compiled code with `node packages/http/dist/src/main.js`.');
     process.exit(1);
   }
   const started = new Date();
