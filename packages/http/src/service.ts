@@ -66,7 +66,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     metrics,
   });
 
-  const server = await listen(app, config.port, config.host);
+  const server = await listen(app, config.port, config.host).catch(async (error: unknown) => {
+    await database.close(); // the embedded database's lock with it
+    throw error;
+  });
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info({ database: database.description }, 'database ready');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -70,7 +70,11 @@ describe('the service as a process, on the embedded database', () => {
 
     const deleted = await runCli(['delete-user', 'cli-user'], env, dir);
     assert.equal(deleted.code, 0, deleted.stderr);
-    assert.equal((await runCli(['tasks', 'cli-user'], env, dir)).stdout, '');
+    for (const command of ['tasks', 'delete-user']) {
+      const gone = await runCli([command, 'cli-user'], env, dir);
+      assert.equal(gone.code, 66, `${command} of an unknown user`);
+      assert.equal(gone.stdout, '');
+    }
     const missing = await runCli(['delete-user', 'cli-user'], env, dir);
     assert.equal(missing.code, 66);
     assert.match(missing.stderr, /User not found/);
@@ -86,12 +90,36 @@ describe('the service as a process, on the embedded database', () => {
       const result = await runCli(['migrate'], { DATA_DIR: join(dir, 'unused'), ...env }, dir);
       assert.equal(result.code, 78);
       assert.match(result.stderr, variable);
-      const server = startServiceProcess({ DATA_DIR: join(dir, 'unused'), ...env }, dir);
-      await assert.rejects(server, (error: Error & { stderr: string }) => {
-        assert.match(error.stderr, variable);
-        assert.equal(error.stderr.trim().split('\n').length, 1, 'one line');
-        return true;
-      });
+      assert.equal(result.stderr.trim().split('\n').length, 1, 'one line');
+    }
+    // The server's side of these: startup-failures.process.test.ts.
+  });
+
+  it('answers --help and help <command>, and 69 with one line for every database it cannot use', async () => {
+    for (const args of [['--help'], ['-h'], ['help']]) {
+      const result = await runCli(args, {}, dir);
+      assert.equal(result.code, 0, args.join(' '));
+      assert.match(result.stdout, /^Usage: npm run cli -- <command>/);
+      assert.match(result.stdout, /69 database unavailable/);
+    }
+    for (const args of [['help', 'token'], ['token', '--help']]) {
+      const result = await runCli(args, {}, dir);
+      assert.equal(result.code, 0, args.join(' '));
+      assert.match(result.stdout, /^Usage: npm run cli -- token <user-id>/);
+    }
+    assert.equal((await runCli(['help', 'bogus'], {}, dir)).code, 64);
+    const unusable: [Record<string, string>, RegExp][] = [
+      [{ DATABASE_URL: 'postgres://u:s3cret@127.0.0.1:1/db' }, /connection refused.*DATABASE_URL/],
+      [{ DATABASE_URL: 'postgres://u:s3cret@no-such-host.invalid/db' }, /unknown.*DATABASE_URL/],
+      [{ DATA_DIR: join(dir, 'busy-file', 'data') }, /set DATA_DIR/],
+    ];
+    await writeFile(join(dir, 'busy-file'), '');
+    for (const [env, says] of unusable) {
+      const result = await runCli(['tasks', 'someone'], env, dir);
+      assert.equal(result.code, 69, result.stderr);
+      assert.match(result.stderr, says);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.ok(!result.stderr.includes('s3cret'));
     }
   });
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { postgresUrlProblem } from './postgres/postgres-url-problem.js';
 
 export interface Config {
   readonly production: boolean;
@@ -65,7 +66,7 @@ const nonEmpty = v.pipe(v.string(), v.nonEmpty('must not be empty'));
 
 const EnvSchema = v.object({
   NODE_ENV: v.optional(v.string(), 'development'),
-  DATABASE_URL: v.optional(v.pipe(v.string(), v.check(isPostgresUrl, 'must be a postgres:// or postgresql:// URL'))),
+  DATABASE_URL: v.optional(v.pipe(v.string(), v.check((url) => postgresUrlProblem(url) === null, (issue) => postgresUrlProblem(String(issue.input)) ?? ''))),
   DATA_DIR: v.optional(nonEmpty, './.data'),
   BETTER_AUTH_SECRET: v.optional(nonEmpty),
   BETTER_AUTH_URL: v.optional(httpUrl, 'http://localhost:3000'),
@@ -152,8 +153,4 @@ function splitList(text: string): string[] {
 
 function isHttpUrl(text: string): boolean {
   return URL.canParse(text) && ['http:', 'https:'].includes(new URL(text).protocol);
-}
-
-function isPostgresUrl(text: string): boolean {
-  return URL.canParse(text) && ['postgres:', 'postgresql:'].includes(new URL(text).protocol) && new URL(text).hostname !== '';
 }

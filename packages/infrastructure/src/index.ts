@@ -4,6 +4,7 @@ export { JoseTokenVerifier, type JoseVerifierOptions } from './jose/jose-token-v
 export { type JwksObserver, type JwksOptions, StaleTolerantJwks } from './jose/stale-tolerant-jwks.js';
 export { cancelStatementsOf } from './postgres/cancel-statements.js';
 export { APPLICATION_NAME, connectPostgres, type ConnectOptions, type Sql } from './postgres/connect.js';
+export { DataDirInUseError, LOCK_FILE, lockDataDir, startTimeOf } from './postgres/data-dir-lock.js';
 export { isReachable, openDatabase, type Database } from './postgres/database.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded.js';
 export { bounded, DEFAULT_DB_TIMEOUT_MS, type RepositoryOptions } from './postgres/bounded.js';
