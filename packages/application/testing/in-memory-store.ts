@@ -50,7 +50,7 @@ export function inMemoryStore(): Store {
     async update(owner: UserId, id: TaskId, patch: TaskPatch, at: Date) {
       const task = owned(owner, id);
       if (task === null) return null;
-      const updated: Task = { ...task, ...definedFields(patch), updatedAt: at };
+      const updated: Task = { ...task, ...patch, updatedAt: at };
       tasks.set(id, updated);
       return updated;
     },
@@ -98,8 +98,4 @@ export function inMemoryStore(): Store {
 
 function positionOf(task: Task, sort: TaskQuery['sort']): TaskPosition {
   return { key: sortKey(task, sort), id: task.id };
-}
-
-function definedFields(patch: TaskPatch): TaskPatch {
-  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
 }

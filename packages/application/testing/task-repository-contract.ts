@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { compareForListing, SORT_ORDERS, sortKey, TASK_SORTS, type Task } from '@todo/domain';
+import { compareForListing, SORT_ORDERS, sortKey, TASK_SORTS, type Task, taskPatch } from '@todo/domain';
 import type { TaskQuery } from '../src/ports.js';
 import { draft, plain, T0, T1, T2 } from './fixtures.js';
 import type { Store } from './in-memory-store.js';
@@ -42,7 +42,7 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
     it("never shows one user another user's task, on any operation", async () => {
       const task = await store.tasks.create('alice', draft('mine'), T0);
       assert.equal(await store.tasks.get('bob', task.id), null);
-      assert.equal(await store.tasks.update('bob', task.id, { title: 'stolen' }, T1), null);
+      assert.equal(await store.tasks.update('bob', task.id, taskPatch({ title: 'stolen' }), T1), null);
       assert.equal(await store.tasks.toggleCompletion('bob', task.id, T1), null);
       assert.equal(await store.tasks.delete('bob', task.id), false);
       assert.deepEqual(await store.tasks.list('bob', everything), []);
@@ -51,16 +51,16 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
 
     it('answers null or false for a task that does not exist', async () => {
       assert.equal(await store.tasks.get('alice', 999_999), null);
-      assert.equal(await store.tasks.update('alice', 999_999, { completed: true }, T1), null);
+      assert.equal(await store.tasks.update('alice', 999_999, taskPatch({ completed: true }), T1), null);
       assert.equal(await store.tasks.toggleCompletion('alice', 999_999, T1), null);
       assert.equal(await store.tasks.delete('alice', 999_999), false);
     });
 
     it('changes only the fields in a patch, moves updatedAt and keeps createdAt', async () => {
       const task = await store.tasks.create('alice', draft('original', { description: 'keep me', dueDate: T2 }), T0);
-      const updated = await store.tasks.update('alice', task.id, { title: 'renamed' }, T1);
+      const updated = await store.tasks.update('alice', task.id, taskPatch({ title: 'renamed' }), T1);
       assert.deepEqual(plain(updated), { ...(plain(task) as object), title: 'renamed', updatedAt: T1.toISOString() });
-      const cleared = await store.tasks.update('alice', task.id, { description: null, dueDate: null, completed: true }, T2);
+      const cleared = await store.tasks.update('alice', task.id, taskPatch({ description: null, dueDate: null, completed: true }), T2);
       assert.equal(cleared?.description, null);
       assert.equal(cleared?.dueDate, null);
       assert.equal(cleared?.completed, true);
@@ -72,8 +72,8 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
     it('keeps both of two concurrent updates of different fields', async () => {
       const task = await store.tasks.create('alice', draft('race'), T0);
       await Promise.all([
-        store.tasks.update('alice', task.id, { title: 'new title' }, T1),
-        store.tasks.update('alice', task.id, { description: 'new description' }, T1),
+        store.tasks.update('alice', task.id, taskPatch({ title: 'new title' }), T1),
+        store.tasks.update('alice', task.id, taskPatch({ description: 'new description' }), T1),
       ]);
       const read = await store.tasks.get('alice', task.id);
       assert.equal(read?.title, 'new title');
@@ -120,7 +120,7 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
           mine.push(await store.tasks.create('alice', draft(spec.title, { completed: spec.done, dueDate }), spec.at));
         }
         await store.tasks.create('bob', draft('not yours'), T0);
-        mine[0] = (await store.tasks.update('alice', mine[0]!.id, { description: 'touched' }, T2))!;
+        mine[0] = (await store.tasks.update('alice', mine[0]!.id, taskPatch({ description: 'touched' }), T2))!;
       });
 
       for (const sort of TASK_SORTS) {

@@ -1,4 +1,4 @@
-import type { NewTask, Task, UserId } from '@todo/domain';
+import { checkUserId, newTask, type Task, type TaskInput, type UserId } from '@todo/domain';
 import type { Clock, TaskRepository } from '../ports.js';
 
 export class CreateTask {
@@ -10,7 +10,8 @@ export class CreateTask {
     this.#clock = clock;
   }
 
-  execute(owner: UserId, draft: NewTask): Promise<Task> {
-    return this.#tasks.create(owner, draft, this.#clock.now());
+  /** Throws AppError('VALIDATION') listing every field at fault; nothing invalid reaches the repository. */
+  async execute(owner: UserId, input: TaskInput): Promise<Task> {
+    return this.#tasks.create(checkUserId(owner), newTask(input), this.#clock.now());
   }
 }

@@ -1,4 +1,4 @@
-import type { TaskId, UserId } from '@todo/domain';
+import { checkTaskId, checkUserId, type TaskId, type UserId } from '@todo/domain';
 import type { TaskRepository } from '../ports.js';
 import { taskNotFound } from './get-task.js';
 
@@ -10,6 +10,6 @@ export class DeleteTask {
   }
 
   async execute(owner: UserId, id: TaskId): Promise<void> {
-    if (!(await this.#tasks.delete(owner, id))) throw taskNotFound();
+    if (!(await this.#tasks.delete(checkUserId(owner), checkTaskId(id)))) throw taskNotFound();
   }
 }

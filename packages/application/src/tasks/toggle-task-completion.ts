@@ -1,4 +1,4 @@
-import type { Task, TaskId, UserId } from '@todo/domain';
+import { checkTaskId, checkUserId, type Task, type TaskId, type UserId } from '@todo/domain';
 import type { Clock, TaskRepository } from '../ports.js';
 import { taskNotFound } from './get-task.js';
 
@@ -12,7 +12,7 @@ export class ToggleTaskCompletion {
   }
 
   async execute(owner: UserId, id: TaskId): Promise<Task> {
-    const task = await this.#tasks.toggleCompletion(owner, id, this.#clock.now());
+    const task = await this.#tasks.toggleCompletion(checkUserId(owner), checkTaskId(id), this.#clock.now());
     if (task === null) throw taskNotFound();
     return task;
   }

@@ -1,4 +1,4 @@
-import { type Task, type TaskId, type TaskPatch, type UserId, validationError } from '@todo/domain';
+import { checkTaskId, checkUserId, type Task, type TaskId, type TaskPatchInput, taskPatch, type UserId } from '@todo/domain';
 import type { Clock, TaskRepository } from '../ports.js';
 import { taskNotFound } from './get-task.js';
 
@@ -11,11 +11,10 @@ export class UpdateTask {
     this.#clock = clock;
   }
 
-  async execute(owner: UserId, id: TaskId, patch: TaskPatch): Promise<Task> {
-    if (Object.keys(patch).length === 0) {
-      throw validationError('body', 'At least one of title, description, completed, due_date is required');
-    }
-    const task = await this.#tasks.update(owner, id, patch, this.#clock.now());
+  /** Throws AppError('VALIDATION') for a bad field, or for a patch that changes nothing. */
+  async execute(owner: UserId, id: TaskId, input: TaskPatchInput): Promise<Task> {
+    const patch = taskPatch(input);
+    const task = await this.#tasks.update(checkUserId(owner), checkTaskId(id), patch, this.#clock.now());
     if (task === null) throw taskNotFound();
     return task;
   }

@@ -7,7 +7,7 @@ import type { UseCases } from '../use-cases.js';
 import type { CursorCodec } from '../wire/cursor.js';
 import { ListQuery, withDefaultOrder } from '../wire/list-query.js';
 import { toTaskJson } from '../wire/task-json.js';
-import { CreateTaskBody, toNewTask, toTaskPatch, UpdateTaskBody } from '../wire/task-schemas.js';
+import { CreateTaskBody, toTaskInput, toTaskPatchInput, UpdateTaskBody } from '../wire/task-schemas.js';
 import { validate } from '../wire/validate.js';
 
 type TaskContext = Context & { state: RequestState; params: Record<string, string> };
@@ -26,7 +26,7 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
   });
 
   router.post('/api/tasks', jsonBody, async (ctx: TaskContext) => {
-    const task = await useCases.createTask.execute(caller(ctx), toNewTask(validate(CreateTaskBody, objectBody(ctx))));
+    const task = await useCases.createTask.execute(caller(ctx), toTaskInput(validate(CreateTaskBody, objectBody(ctx))));
     ctx.status = 201;
     ctx.set('Location', `/api/tasks/${task.id}`);
     ctx.body = { data: toTaskJson(task) };
@@ -38,7 +38,7 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
 
   const update = async (ctx: TaskContext) => {
     const id = taskId(ctx);
-    const patch = toTaskPatch(validate(UpdateTaskBody, objectBody(ctx)));
+    const patch = toTaskPatchInput(validate(UpdateTaskBody, objectBody(ctx)));
     ctx.body = { data: toTaskJson(await useCases.updateTask.execute(caller(ctx), id, patch)) };
   };
   router.put('/api/tasks/:id', jsonBody, update);
