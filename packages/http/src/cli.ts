@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { AppError, type AppErrorCode } from '@todo/domain';
-import { type Config, ConfigError, loadConfig, migrate, mintDevelopmentToken, openDatabase } from '@todo/infrastructure';
-import { bindPostgres, bindTokenVerifier, bindUseCases, newContainer, resolveUseCases } from './container.js';
+import { mintDevelopmentToken } from '@todo/infrastructure';
+import { type Application, openApplication } from './composition.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { joseVerifier } from './container.js';
 import { loadDotEnv } from './dotenv.js';
-import type { UseCases } from './use-cases.js';
 import { toTaskJson } from './wire/task-json.js';
 
 /** sysexits(3) codes, one per domain error code, mapped once like the HTTP statuses. */
@@ -41,9 +42,8 @@ async function run(argv: string[]): Promise<void> {
   const config = loadConfig(process.env);
   switch (command) {
     case 'migrate':
-      return withDatabase(config, async (_, sql) => {
-        const { applied } = await migrate(sql);
-        console.log(applied.length === 0 ? 'Database is up to date.' : `Applied: ${applied.join(', ')}`);
+      return withApplication(config, async ({ migrations }) => {
+        console.log(migrations.length === 0 ? 'Database is up to date.' : `Applied: ${migrations.join(', ')}`);
       });
     case 'token':
       console.log(
@@ -54,12 +54,12 @@ async function run(argv: string[]): Promise<void> {
       );
       return;
     case 'tasks':
-      return withDatabase(config, async (useCases) => {
+      return withApplication(config, async ({ useCases }) => {
         const page = await useCases.listTasks.execute(userId!, { status: 'all', sort: 'created', order: 'asc', limit: null, after: null });
         for (const task of page.tasks) console.log(JSON.stringify(toTaskJson(task)));
       });
     case 'delete-user':
-      return withDatabase(config, async (useCases) => {
+      return withApplication(config, async ({ useCases }) => {
         await useCases.deleteUser.execute(userId!);
         console.log(`Deleted user ${userId} and their tasks.`);
       });
@@ -68,18 +68,13 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
-/** The same container as the server, on the configured database. */
-async function withDatabase(config: Config, work: (useCases: UseCases, sql: Parameters<typeof migrate>[0]) => Promise<void>): Promise<void> {
-  const database = await openDatabase(config);
+/** The server's composition, on the configured database (migrated once, as the server does). */
+async function withApplication(config: Config, work: (application: Application) => Promise<void>): Promise<void> {
+  const application = await openApplication({ store: { database: config }, verifier: joseVerifier(config) });
   try {
-    await migrate(database.sql);
-    const container = newContainer();
-    bindPostgres(container, database.sql, config);
-    bindTokenVerifier(container, config);
-    bindUseCases(container);
-    await work(resolveUseCases(container), database.sql);
+    await work(application);
   } finally {
-    await database.close();
+    await application.close();
   }
 }
 

@@ -3,18 +3,32 @@ import {
   ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository,
 } from '@todo/application';
 import {
-  type Config, JoseTokenVerifier, PostgresTaskRepository, PostgresUserRepository, type Sql, StaleTolerantJwks, systemClock,
+  type Database, JoseTokenVerifier, PostgresTaskRepository, PostgresUserRepository, StaleTolerantJwks, systemClock,
 } from '@todo/infrastructure';
 import { Container } from 'inversify';
+import type { Config } from './config.js';
 import type { UseCases } from './use-cases.js';
 
-/** The composition root: the only file that binds. Tests bind the ports to fakes and reuse `bindUseCases`. */
+/**
+ * A typed service identifier. inversify takes a class as an identifier and types the binding
+ * by its instance type, so binding a UserRepository where a TaskRepository belongs, or
+ * resolving one in its place, does not compile (a plain symbol would accept anything).
+ */
+export type Token<T> = abstract new () => T;
+
+function token<T>(name: string): Token<T> {
+  const named = { [name]: class {} }[name]!;
+  return named as unknown as Token<T>;
+}
+
+/** The ports the use-cases need, and the resources behind them. */
 export const PORTS = {
-  TaskRepository: Symbol('TaskRepository'),
-  UserRepository: Symbol('UserRepository'),
-  TokenVerifier: Symbol('TokenVerifier'),
-  Clock: Symbol('Clock'),
-} as const;
+  TaskRepository: token<TaskRepository>('TaskRepository'),
+  UserRepository: token<UserRepository>('UserRepository'),
+  TokenVerifier: token<TokenVerifier>('TokenVerifier'),
+  Clock: token<Clock>('Clock'),
+  Database: token<Database>('Database'),
+};
 
 export function newContainer(): Container {
   return new Container({ defaultScope: 'Singleton' });
@@ -37,23 +51,28 @@ export function bindUseCases(c: Container): void {
   c.bind(DeleteUser).toResolvedValue((users: UserRepository) => new DeleteUser(users), [PORTS.UserRepository]);
 }
 
-export function bindPostgres(c: Container, sql: Sql, config: Pick<Config, 'dbTimeoutMs'>): void {
+/** The repositories on an open database; the container closes it (pool, embedded server) when it is unbound. */
+export function bindPostgres(c: Container, database: Database, config: Pick<Config, 'dbTimeoutMs'>): void {
   const options = { timeoutMs: config.dbTimeoutMs };
-  c.bind<TaskRepository>(PORTS.TaskRepository).toConstantValue(new PostgresTaskRepository(sql, options));
-  c.bind<UserRepository>(PORTS.UserRepository).toConstantValue(new PostgresUserRepository(sql, options));
-  c.bind<Clock>(PORTS.Clock).toConstantValue(systemClock);
+  c.bind(PORTS.Database).toConstantValue(database).onDeactivation((opened) => opened.close());
+  c.bind(PORTS.TaskRepository).toResolvedValue((db: Database) => new PostgresTaskRepository(db.sql, options), [PORTS.Database]);
+  c.bind(PORTS.UserRepository).toResolvedValue((db: Database) => new PostgresUserRepository(db.sql, options), [PORTS.Database]);
 }
 
 export type VerifierConfig = Pick<Config, 'secret' | 'jwksUrl' | 'jwksMaxStaleSeconds' | 'jwtIssuer' | 'jwtAudience'>;
 
-/**
- * HS tokens against the secret, asymmetric ones against the JWKS (fetched on first use),
- * behind a cache of the tokens already accepted, each until its `exp`.
- */
-export function bindTokenVerifier(c: Container, config: VerifierConfig): void {
+/** HS tokens against the secret, asymmetric ones against the JWKS (fetched on first use). */
+export function joseVerifier(config: VerifierConfig): TokenVerifier {
   const jwks = new StaleTolerantJwks({ url: config.jwksUrl, maxStaleSeconds: config.jwksMaxStaleSeconds });
-  const jose = new JoseTokenVerifier({ secret: config.secret, jwks, issuer: config.jwtIssuer, audience: config.jwtAudience });
-  c.bind<TokenVerifier>(PORTS.TokenVerifier).toConstantValue(new CachedTokenVerifier(jose, systemClock));
+  return new JoseTokenVerifier({ secret: config.secret, jwks, issuer: config.jwtIssuer, audience: config.jwtAudience });
+}
+
+/**
+ * The verifier given, behind the cache of tokens already accepted (each until its `exp`). The
+ * cache reads the system clock, as jose does: the two must agree on when a token expires.
+ */
+export function bindTokenVerifier(c: Container, verifier: TokenVerifier): void {
+  c.bind(PORTS.TokenVerifier).toConstantValue(new CachedTokenVerifier(verifier, systemClock));
 }
 
 /** Resolved once at start-up: handlers get plain objects, never the container. */

@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Config, isReachable, migrate, openDatabase } from '@todo/infrastructure';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
-import { bindPostgres, bindTokenVerifier, bindUseCases, newContainer, resolveUseCases } from './container.js';
+import { openApplication } from './composition.js';
+import type { Config } from './config.js';
+import { joseVerifier } from './container.js';
 
 export interface RunningService {
   readonly url: string;
@@ -16,35 +17,27 @@ export interface RunningService {
 }
 
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
-  const database = await openDatabase(config);
-  try {
-    const { applied } = await migrate(database.sql);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-
-  const container = newContainer();
-  bindPostgres(container, database.sql, config);
-  bindTokenVerifier(container, config);
-  bindUseCases(container);
-
+  const application = await openApplication({ store: { database: config }, verifier: joseVerifier(config), logger });
   let shuttingDown = false;
   const { app } = createApp({
-    useCases: resolveUseCases(container),
+    useCases: application.useCases,
     logger,
     corsOrigins: config.corsOrigins,
     rateLimitPerMinute: config.rateLimitPerMinute,
     cursorSecret: config.secret,
-    isReady: async () => !shuttingDown && (await isReachable(database.sql)),
+    isReady: async () => !shuttingDown && (await application.isReachable()),
   });
 
   const server = app.listen(config.port, config.host);
-  await new Promise<void>((ready, fail) => server.once('listening', ready).once('error', fail));
+  try {
+    await new Promise<void>((ready, fail) => server.once('listening', ready).once('error', fail));
+  } catch (error) {
+    await application.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  logger.info({ database: database.description }, 'database ready');
+  logger.info({ database: application.description }, 'database ready');
 
   return {
     url: `http://${host}:${port}`,
@@ -64,7 +57,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       clearInterval(idleSweep);
       clearTimeout(timer);
       if (!clean) server.closeAllConnections();
-      await database.close();
+      await application.close();
       return clean;
     },
   };

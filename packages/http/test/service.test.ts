@@ -100,6 +100,8 @@ describe('the service as a process, on PostgreSQL', { skip: serverUrl ? false : 
     const env = { ...SECRET, DATABASE_URL: database.url };
     const migrated = await runCli(['migrate'], env, dir);
     assert.equal(migrated.code, 0, migrated.stderr);
+    assert.equal(migrated.stdout, 'Applied: 0001_init.sql\n', 'says what it applied');
+    assert.equal((await runCli(['migrate'], env, dir)).stdout, 'Database is up to date.\n');
     const token = (await runCli(['token', 'pg-user'], env, dir)).stdout.trim();
     const auth = { Authorization: `Bearer ${token}` };
     const first = await startServiceProcess(env, dir);

@@ -1,9 +1,8 @@
-export * from './config.js';
 export { mintDevelopmentToken, type DevelopmentTokenRequest } from './jose/development-token.js';
 export { JoseTokenVerifier, type JoseVerifierOptions } from './jose/jose-token-verifier.js';
 export { type JwksOptions, StaleTolerantJwks } from './jose/stale-tolerant-jwks.js';
 export { connectPostgres, type ConnectOptions, type Sql } from './postgres/connect.js';
-export { isReachable, openDatabase, type Database } from './postgres/database.js';
+export { type Database, type DatabaseConfig, isReachable, openDatabase } from './postgres/database.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded.js';
 export { DEFAULT_DB_TIMEOUT_MS, guard, isUnavailable, type RepositoryOptions } from './postgres/errors.js';
 export { listTasksQuery } from './postgres/keyset.js';
