@@ -1,6 +1,5 @@
 export * from './ports.js';
 export { Authenticate } from './auth/authenticate.js';
-export { CachedTokenVerifier, type TokenCacheLimits } from './auth/cached-token-verifier.js';
 export { CreateTask } from './tasks/create-task.js';
 export { DeleteTask } from './tasks/delete-task.js';
 export { GetTask } from './tasks/get-task.js';

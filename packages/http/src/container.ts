@@ -1,9 +1,9 @@
 import {
-  Authenticate, CachedTokenVerifier, type Clock, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, type TaskRepository,
+  Authenticate, type Clock, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, type TaskRepository,
   ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository,
 } from '@todo/application';
 import {
-  type Database, JoseTokenVerifier, PostgresTaskRepository, PostgresUserRepository, StaleTolerantJwks, systemClock,
+  CachedTokenVerifier, type Database, JoseTokenVerifier, PostgresTaskRepository, PostgresUserRepository, StaleTolerantJwks, systemClock,
 } from '@todo/infrastructure';
 import { Container } from 'inversify';
 import type { Config } from './config.js';

@@ -10,3 +10,4 @@ export { migrate, type MigrationResult } from './postgres/migrate.js';
 export { PostgresTaskRepository } from './postgres/postgres-task-repository.js';
 export { PostgresUserRepository } from './postgres/postgres-user-repository.js';
 export { systemClock } from './system-clock.js';
+export { CachedTokenVerifier, type TokenCacheLimits } from './cache/cached-token-verifier.js';
