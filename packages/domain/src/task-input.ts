@@ -31,7 +31,7 @@ export interface TaskInput {
 
 export type TaskPatchInput = Partial<TaskInput>;
 
-export const EMPTY_PATCH_MESSAGE = 'At least one of title, description, completed, dueDate is required';
+const EMPTY_PATCH_MESSAGE = 'At least one of title, description, completed, dueDate is required';
 export const DUE_DATE_MESSAGE = 'Due date must be an ISO-8601 date (YYYY-MM-DD) or a date-time with Z or an offset';
 export const TASK_ID_MESSAGE = `id must be a whole number from 1 to ${MAX_TASK_ID}`;
 const FIRST_YEAR = 1;

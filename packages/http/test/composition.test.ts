@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { inMemoryStore } from '@todo/application/testing';
 import { JoseTokenVerifier, mintDevelopmentToken } from '@todo/infrastructure';
-import { createServerDatabase } from '@todo/infrastructure/testing';
+import { createServerDatabase, serverUrl } from '@todo/infrastructure/testing';
 import { openApplication } from '../src/composition.js';
 import { newContainer, PORTS } from '../src/container.js';
 import { TEST_SECRET } from '../testing/index.js';
 
-const serverUrl = process.env['TEST_DATABASE_URL'];
 const verifier = new JoseTokenVerifier({ secret: TEST_SECRET });
 const settings = { dbPoolMax: 2, dbPrepare: true, dbTimeoutMs: 5000 };
 

@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectPostgres } from '@todo/infrastructure';
-import { createServerDatabase, type TestDatabase } from '@todo/infrastructure/testing';
+import { createServerDatabase, serverSkip, type TestDatabase } from '@todo/infrastructure/testing';
 import { runCli, startServiceProcess, TEST_SECRET } from '../testing/index.js';
 
-const serverUrl = process.env['TEST_DATABASE_URL'];
 const SECRET = { BETTER_AUTH_SECRET: TEST_SECRET };
 
 async function json(response: Response): Promise<{ data: Record<string, unknown>[] & Record<string, unknown> }> {
@@ -84,7 +83,7 @@ describe('the service as a process, on the embedded database', () => {
   });
 });
 
-describe('the service as a process, on PostgreSQL', { skip: serverUrl ? false : 'TEST_DATABASE_URL is not set' }, () => {
+describe('the service as a process, on PostgreSQL', { skip: serverSkip }, () => {
   let database: TestDatabase;
   let dir: string;
   before(async () => {

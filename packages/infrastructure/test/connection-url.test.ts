@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { connectPostgres } from '../src/postgres/connect.js';
 import { withoutClientOnlyParameters } from '../src/postgres/connection-url.js';
-import { databaseKinds } from '../testing/index.js';
+import { serverSkip, serverUrl } from '../testing/index.js';
 
 const NEON = 'postgresql://neondb_owner:p%40ss@ep-cool-123-pooler.eu-central-1.aws.neon.tech/neondb';
 
@@ -26,11 +26,9 @@ describe('withoutClientOnlyParameters', () => {
   });
 });
 
-const serverUrl = process.env['TEST_DATABASE_URL'];
-const skip = databaseKinds.find((kind) => kind.name === 'PostgreSQL server')?.skip ?? 'no server kind';
 
 // The embedded database ignores startup parameters, so only a real server can refuse them.
-describe('connectPostgres with a Neon-style URL → PostgreSQL server', { skip }, () => {
+describe('connectPostgres with a Neon-style URL → PostgreSQL server', { skip: serverSkip }, () => {
   it('connects although the URL asks for channel_binding, and passes server settings on', async () => {
     const separator = serverUrl!.includes('?') ? '&' : '?';
     const sql = connectPostgres(`${serverUrl}${separator}channel_binding=require&application_name=tasks-test`, { max: 1, prepare: false });

@@ -21,16 +21,14 @@ export interface DatabaseKind {
   create(): Promise<TestDatabase>;
 }
 
-const serverUrl = process.env['TEST_DATABASE_URL'];
+const configured = process.env['TEST_DATABASE_URL'];
+/** The PostgreSQL server tests may use, or undefined. */
+export const serverUrl: string | undefined = configured === '' ? undefined : configured;
+/** The one skip reason of every test that needs that server: `{ skip: serverSkip }`. */
+export const serverSkip: string | false = serverUrl === undefined ? 'TEST_DATABASE_URL is not set' : false;
 
-export const databaseKinds: readonly DatabaseKind[] = [
-  { name: 'embedded PGlite', skip: false, create: createEmbeddedDatabase },
-  {
-    name: 'PostgreSQL server',
-    skip: serverUrl === undefined || serverUrl === '' ? 'TEST_DATABASE_URL is not set' : false,
-    create: createServerDatabase,
-  },
-];
+export const serverKind: DatabaseKind = { name: 'PostgreSQL server', skip: serverSkip, create: createServerDatabase };
+export const databaseKinds: readonly DatabaseKind[] = [{ name: 'embedded PGlite', skip: false, create: createEmbeddedDatabase }, serverKind];
 
 export async function createEmbeddedDatabase(): Promise<TestDatabase> {
   const embedded = await startEmbeddedPostgres(null);

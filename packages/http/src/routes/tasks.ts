@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import { parseTaskId, type TaskId, validationError } from '@todo/domain';
+import { parseTaskId, TASK_ID_MESSAGE, type TaskId, validationError } from '@todo/domain';
 import type { Context } from 'koa';
 import { jsonBody } from '../middleware/json-body.js';
 import type { RequestState } from '../state.js';
@@ -62,7 +62,7 @@ function caller(ctx: TaskContext): string {
 
 function taskId(ctx: TaskContext): TaskId {
   const id = parseTaskId(ctx.params['id'] ?? '');
-  if (id === null) throw validationError('id', 'id must be a whole number from 1 to 9007199254740991');
+  if (id === null) throw validationError('id', TASK_ID_MESSAGE);
   return id;
 }
 

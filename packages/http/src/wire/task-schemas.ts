@@ -27,7 +27,7 @@ export const Description = v.nullable(
   ),
 );
 
-export const DueDate = v.nullable(
+const DueDate = v.nullable(
   v.pipe(
     v.string('Due date must be an ISO-8601 string or null'),
     v.description('ISO-8601 date (midnight UTC) or date-time with Z or an offset; returned in UTC with Z; null for none.'),
@@ -71,7 +71,7 @@ export const UpdateTaskBody = v.pipe(
   v.metadata({ anyOf: Object.keys(updateFields).map((field) => ({ required: [field] })) }),
 );
 
-export const EMPTY_UPDATE_MESSAGE = 'At least one of title, description, completed, due_date is required';
+const EMPTY_UPDATE_MESSAGE = 'At least one of title, description, completed, due_date is required';
 
 export function toTaskInput(body: v.InferOutput<typeof CreateTaskBody>): TaskInput {
   return { title: body.title, description: body.description, completed: body.completed, dueDate: body.due_date };
