@@ -3,7 +3,7 @@ import {
   type TaskInput, type TaskPatchInput, validationError,
 } from '@todo/domain';
 import * as v from 'valibot';
-import { codePoints, dateOrDateTime } from './json-schema-hints.js';
+import { atLeastOneProperty, codePoints, dateOrDateTime, untrimmedTitle } from './json-schema-hints.js';
 import { rule } from './validate.js';
 
 const typeMessage = (field: string, type: string) => (issue: v.BaseIssue<unknown>) =>
@@ -12,8 +12,9 @@ const typeMessage = (field: string, type: string) => (issue: v.BaseIssue<unknown
 // Documentation goes before the first transform: the OpenAPI document describes the input, which ends there.
 export const Title = v.pipe(
   v.string(typeMessage('Title', 'a string')),
-  v.description(`Trimmed of leading and trailing white space, then 1–${TITLE_MAX_LENGTH} characters (Unicode code points).`),
+  v.description(`Trimmed of leading and trailing white space, then 1–${TITLE_MAX_LENGTH} characters (Unicode code points); no U+0000.`),
   codePoints({ minLength: 1, maxLength: TITLE_MAX_LENGTH }),
+  untrimmedTitle,
   v.transform(normalizeTitle),
   rule(titleProblem),
 );
@@ -31,7 +32,7 @@ const DueDate = v.nullable(
   v.pipe(
     v.string('Due date must be an ISO-8601 string or null'),
     v.description('ISO-8601 date (midnight UTC) or date-time with Z or an offset; returned in UTC with Z; null for none.'),
-    dateOrDateTime,
+    dateOrDateTime(),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const date = dueDateFrom(dataset.value);
       if (date !== null) return date;
@@ -68,7 +69,7 @@ const updateFields = {
 export const UpdateTaskBody = v.pipe(
   v.object(updateFields, 'Body must be a JSON object'),
   v.description('Only the fields sent change; at least one of them is required. Unknown fields are ignored.'),
-  v.metadata({ anyOf: Object.keys(updateFields).map((field) => ({ required: [field] })) }),
+  atLeastOneProperty(),
 );
 
 const EMPTY_UPDATE_MESSAGE = 'At least one of title, description, completed, due_date is required';
