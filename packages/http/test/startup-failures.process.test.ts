@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LOCK_FILE, lockDataDir } from '@todo/infrastructure';
+import { serverSkip, serverUrl } from '@todo/infrastructure/testing';
 import { childEnv, MAIN_JS } from '../testing/index.js';
 
-const serverUrl = process.env['TEST_DATABASE_URL'];
 const PASSWORD = 's3cret-pw';
 /**
  * The target: exit within 3 s. On a shared machine every step is slower by the same factor as
@@ -95,11 +95,11 @@ describe('every start-up failure: exit 1 promptly, one line naming the setting, 
     { name: 'DATABASE_URL unknown host', env: () => ({ DATABASE_URL: `postgres://tasks:${PASSWORD}@no-such-host.invalid/tasks` }), says: /"no-such-host\.invalid" is unknown.*DATABASE_URL/ },
     {
       name: 'DATABASE_URL no such database', env: () => ({ DATABASE_URL: pg(new URL(serverUrl!).username || 'postgres', 'first_run_no_such_database') }),
-      says: /Database "first_run_no_such_database" does not exist.*createdb.*DATABASE_URL/, skip: serverUrl ? false : 'TEST_DATABASE_URL is not set',
+      says: /Database "first_run_no_such_database" does not exist.*createdb.*DATABASE_URL/, skip: serverSkip,
     },
     {
       name: 'DATABASE_URL wrong role', env: () => ({ DATABASE_URL: pg('first_run_no_such_role', new URL(serverUrl!).pathname.slice(1)) }),
-      says: /refused (role "first_run_no_such_role"|the password).*DATABASE_URL/, skip: serverUrl ? false : 'TEST_DATABASE_URL is not set',
+      says: /refused (role "first_run_no_such_role"|the password).*DATABASE_URL/, skip: serverSkip,
     },
     { name: 'unwritable DATA_DIR', env: () => ({ DATA_DIR: join(dir, 'a-file', 'data') }), says: /Cannot write the embedded database's directory .*set DATA_DIR/ },
     { name: 'embedded database locked', env: () => ({ DATA_DIR: join(dir, 'held') }), says: new RegExp(`in use by process ${process.pid}.*set DATA_DIR`) },
