@@ -4,3 +4,4 @@ export * from './task-rules.js';
 export * from './text.js';
 export * from './task-order.js';
 export * from './conditional.js';
+export * from './changes.js';

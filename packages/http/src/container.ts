@@ -43,8 +43,8 @@ export function bindUseCases(c: Container, policy: WritePolicy = DEFAULT_WRITE_P
     [PORTS.TaskRepository, PORTS.Clock, PORTS.WritePolicy],
   );
   c.bind(DeleteTask).toResolvedValue(
-    (tasks: TaskRepository, rules: WritePolicy) => new DeleteTask(tasks, rules),
-    [PORTS.TaskRepository, PORTS.WritePolicy],
+    (tasks: TaskRepository, clock: Clock, rules: WritePolicy) => new DeleteTask(tasks, clock, rules),
+    [PORTS.TaskRepository, PORTS.Clock, PORTS.WritePolicy],
   );
   c.bind(PurgeExpiredKeys).toResolvedValue((tasks: TaskRepository, clock: Clock) => new PurgeExpiredKeys(tasks, clock), [PORTS.TaskRepository, PORTS.Clock]);
   c.bind(DeleteUser).toResolvedValue((users: UserRepository) => new DeleteUser(users), [PORTS.UserRepository]);

@@ -1,18 +1,20 @@
 import type { ExpectedVersion, TaskId, UserId } from '@todo/domain';
-import type { TaskRepository } from '../ports.js';
+import type { Clock, TaskRepository } from '../ports.js';
 import { checkExpectation, DEFAULT_WRITE_POLICY, notWritten, type WritePolicy } from './write-policy.js';
 
 export class DeleteTask {
   readonly #tasks: TaskRepository;
+  readonly #clock: Clock;
   readonly #policy: WritePolicy;
 
-  constructor(tasks: TaskRepository, policy: WritePolicy = DEFAULT_WRITE_POLICY) {
+  constructor(tasks: TaskRepository, clock: Clock, policy: WritePolicy = DEFAULT_WRITE_POLICY) {
     this.#tasks = tasks;
+    this.#clock = clock;
     this.#policy = policy;
   }
 
   async execute(owner: UserId, id: TaskId, expected?: ExpectedVersion): Promise<void> {
     checkExpectation(this.#policy, expected);
-    if (!(await this.#tasks.delete(owner, id, expected))) throw await notWritten(this.#tasks, owner, id, expected);
+    if (!(await this.#tasks.delete(owner, id, this.#clock.now(), expected))) throw await notWritten(this.#tasks, owner, id, expected);
   }
 }

@@ -1,5 +1,8 @@
-import { type ExpectedVersion, isUnconditional, type KeptWrite, type NewTask, type Task, type TaskId, type TaskPatch, type UserId } from '@todo/domain';
-import type { KeyClaim, Once, TaskQuery, TaskRepository } from '@todo/application';
+import {
+  type ExpectedVersion, isUnconditional, type KeptWrite, type NewTask, type Task, type TaskChange, type TaskId, type TaskPatch, type TaskVersion,
+  type UserId,
+} from '@todo/domain';
+import type { ChangeBatch, KeyClaim, Once, TaskQuery, TaskRepository } from '@todo/application';
 import type { Sql } from './connect.js';
 import { DEFAULT_DB_TIMEOUT_MS, guard, type RepositoryOptions } from './errors.js';
 import { listTasksQuery } from './keyset.js';
@@ -8,6 +11,9 @@ import { fromTaskJson, type TaskJsonRow, toTask, type TaskRow } from './task-row
 const KEY_TAKEN = 'idempotency_keys_pkey';
 /** Attempts at a keyed write whose key another write took or left expired; then the caller is told to retry. */
 const KEYED_ATTEMPTS = 3;
+
+/** A task row or a tombstone (`deleted`, with only the id and version), and the owner's latest version; nulls when nothing changed. */
+type ChangeRow = { [K in keyof TaskRow]: TaskRow[K] | null } & { deleted: boolean | null; latest: string | null };
 
 /** A task row, or nulls when nothing was written, and what was kept under the key if it was taken already. */
 type OnceRow = { [K in keyof TaskRow]: TaskRow[K] | null } & { kept_fingerprint: string | null; kept_result: TaskJsonRow | null };
@@ -131,14 +137,56 @@ export class PostgresTaskRepository implements TaskRepository {
       ${this.#onceResult()}`);
   }
 
-  delete(owner: UserId, id: TaskId, expected?: ExpectedVersion): Promise<boolean> {
+  delete(owner: UserId, id: TaskId, at: Date, expected?: ExpectedVersion): Promise<boolean> {
     const sql = this.#sql;
     return guard(async () => {
-      // The bump gives the deletion its place in the owner's order of changes too.
+      // The bump gives the deletion its place in the owner's order of changes; the tombstone
+      // keeps that place for the changes feed, committed with the deletion.
       const result = await sql`
-        with ${this.#target(owner, id, expected)}, ${this.#bump(owner)}
-        delete from tasks where user_id = ${owner} and id = (select id from target) and exists (select 1 from seq)`;
+        with ${this.#target(owner, id, expected)}, ${this.#bump(owner)},
+        gone as (delete from tasks where user_id = ${owner} and id = (select id from target) and exists (select 1 from seq) returning id)
+        insert into task_tombstones (user_id, task_id, version, deleted_at)
+        select ${owner}, gone.id, seq.change_seq, ${at} from gone, seq`;
       return result.count === 1;
+    }, this.#timeoutMs);
+  }
+
+  changesSince(owner: UserId, after: TaskVersion, limit: number): Promise<ChangeBatch> {
+    const sql = this.#sql;
+    return guard(async () => {
+      // One statement, so one snapshot: the changes and the latest version agree. Each side is
+      // read from its (user_id, version) index in order, at most `limit` rows, then merged.
+      const rows = await sql<ChangeRow[]>`
+        select users.change_seq as latest, change.*
+        from (select ${owner}::text as id) as caller
+        left join users on users.id = caller.id
+        left join lateral (
+          select * from (
+            (select id, user_id, title, description, completed, due_date, created_at, updated_at, version, false as deleted
+             from tasks where user_id = ${owner} and version > ${after} order by version limit ${limit})
+            union all
+            (select task_id, user_id, null, null, null, null, null, null, version, true
+             from task_tombstones where user_id = ${owner} and version > ${after} order by version limit ${limit})
+          ) as both_kinds
+          order by version limit ${limit}
+        ) as change on true
+        order by change.version`;
+      const changes: TaskChange[] = rows.filter((row) => row.version !== null).map((row) => row.deleted
+        ? { version: Number(row.version), deleted: Number(row.id) }
+        : { version: Number(row.version), task: toTask(row as TaskRow) });
+      return { changes, latest: Number(rows[0]?.latest ?? 0) };
+    }, this.#timeoutMs);
+  }
+
+  /** Any owner's rows: maintenance, not a request. Rows another purge is deleting are skipped, not waited for. */
+  purgeDeletions(before: Date, limit: number): Promise<number> {
+    const sql = this.#sql;
+    return guard(async () => {
+      const result = await sql`
+        delete from task_tombstones where (user_id, task_id) in (
+          select user_id, task_id from task_tombstones where deleted_at < ${before} limit ${limit} for update skip locked
+        )`;
+      return result.count;
     }, this.#timeoutMs);
   }
 
