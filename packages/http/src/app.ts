@@ -13,13 +13,14 @@ import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { taskRoutes } from './routes/tasks.js';
 import type { UseCases } from './use-cases.js';
 import { CursorCodec } from './wire/cursor.js';
+import { SyncTokenCodec } from './wire/sync-token.js';
 
 export interface AppOptions {
   readonly useCases: UseCases;
   readonly logger: Logger;
   readonly corsOrigins: readonly string[];
   readonly rateLimitPerMinute: number;
-  /** Keys the paging cursors' MAC; stable across restarts and workers. */
+  /** Keys the MACs of paging cursors and sync tokens; stable across restarts and workers. */
   readonly cursorSecret: string;
   readonly isReady: ReadinessCheck;
 }
@@ -33,7 +34,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   app.silent = true; // every error is answered and logged by requestLog/errorBoundary
   const router = new Router();
   healthRoutes(router, options.isReady);
-  taskRoutes(router, options.useCases, new CursorCodec(options.cursorSecret));
+  taskRoutes(router, options.useCases, new CursorCodec(options.cursorSecret), new SyncTokenCodec(options.cursorSecret));
   docsRoutes(router, openApiDocument());
 
   app.use(requestLog(options.logger));

@@ -1,6 +1,7 @@
 import {
   Authenticate, CachedTokenVerifier, type Clock, CreateTask, DEFAULT_WRITE_POLICY, DeleteTask, DeleteUser, GetTask, ListTasks,
-  PurgeExpiredKeys, type TaskRepository, ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository, type WritePolicy,
+  PurgeExpiredKeys, PurgeOldDeletions, SyncTasks, type TaskRepository, ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository,
+  type WritePolicy,
 } from '@todo/application';
 import {
   type Config, JoseTokenVerifier, PostgresTaskRepository, PostgresUserRepository, type Sql, StaleTolerantJwks, systemClock,
@@ -21,8 +22,13 @@ export function newContainer(): Container {
   return new Container({ defaultScope: 'Singleton' });
 }
 
-/** `policy`: REQUIRE_IF_MATCH and IDEMPOTENCY_TTL_S, from the configuration (the defaults when not given). */
-export function bindUseCases(c: Container, policy: WritePolicy = DEFAULT_WRITE_POLICY): void {
+export const DEFAULT_CHANGES_RETENTION_DAYS = 30;
+
+/**
+ * `policy`: REQUIRE_IF_MATCH and IDEMPOTENCY_TTL_S; `retentionDays`: CHANGES_RETENTION_DAYS;
+ * from the configuration (the defaults when not given).
+ */
+export function bindUseCases(c: Container, policy: WritePolicy = DEFAULT_WRITE_POLICY, retentionDays = DEFAULT_CHANGES_RETENTION_DAYS): void {
   c.bind<WritePolicy>(PORTS.WritePolicy).toConstantValue(policy);
   c.bind(Authenticate).toResolvedValue(
     (verifier: TokenVerifier, users: UserRepository, clock: Clock) => new Authenticate(verifier, users, clock),
@@ -47,6 +53,11 @@ export function bindUseCases(c: Container, policy: WritePolicy = DEFAULT_WRITE_P
     [PORTS.TaskRepository, PORTS.Clock, PORTS.WritePolicy],
   );
   c.bind(PurgeExpiredKeys).toResolvedValue((tasks: TaskRepository, clock: Clock) => new PurgeExpiredKeys(tasks, clock), [PORTS.TaskRepository, PORTS.Clock]);
+  c.bind(SyncTasks).toResolvedValue((tasks: TaskRepository, clock: Clock) => new SyncTasks(tasks, clock, retentionDays), [PORTS.TaskRepository, PORTS.Clock]);
+  c.bind(PurgeOldDeletions).toResolvedValue(
+    (tasks: TaskRepository, clock: Clock) => new PurgeOldDeletions(tasks, clock, retentionDays),
+    [PORTS.TaskRepository, PORTS.Clock],
+  );
   c.bind(DeleteUser).toResolvedValue((users: UserRepository) => new DeleteUser(users), [PORTS.UserRepository]);
 }
 
@@ -81,5 +92,7 @@ export function resolveUseCases(c: Container): UseCases {
     deleteTask: c.get(DeleteTask),
     deleteUser: c.get(DeleteUser),
     purgeExpiredKeys: c.get(PurgeExpiredKeys),
+    syncTasks: c.get(SyncTasks),
+    purgeOldDeletions: c.get(PurgeOldDeletions),
   };
 }

@@ -29,7 +29,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const container = newContainer();
   bindPostgres(container, database.sql, config);
   bindTokenVerifier(container, config);
-  bindUseCases(container, { requireIfMatch: config.requireIfMatch, idempotencyTtlSeconds: config.idempotencyTtlSeconds });
+  bindUseCases(
+    container,
+    { requireIfMatch: config.requireIfMatch, idempotencyTtlSeconds: config.idempotencyTtlSeconds },
+    config.changesRetentionDays,
+  );
   const useCases = resolveUseCases(container);
 
   let shuttingDown = false;
@@ -47,7 +51,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info({ database: database.description }, 'database ready');
-  const sweeper = startKeySweeper(useCases.purgeExpiredKeys, logger);
+  const sweeper = startKeySweeper([
+    { what: 'expired idempotency keys', use: useCases.purgeExpiredKeys },
+    { what: 'deletions older than CHANGES_RETENTION_DAYS', use: useCases.purgeOldDeletions },
+  ], logger);
 
   return {
     url: `http://${host}:${port}`,

@@ -21,6 +21,8 @@ export interface TestAppOptions {
   readonly isReady?: ReadinessCheck;
   /** REQUIRE_IF_MATCH and IDEMPOTENCY_TTL_S; the defaults when not given. */
   readonly writePolicy?: WritePolicy;
+  /** CHANGES_RETENTION_DAYS; the default when not given. */
+  readonly changesRetentionDays?: number;
 }
 
 export interface TestApp {
@@ -45,7 +47,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   container.bind(PORTS.Clock).toConstantValue(options.clock ?? { now: () => new Date() });
   if (options.verifierConfig !== undefined) bindTokenVerifier(container, options.verifierConfig);
   else container.bind(PORTS.TokenVerifier).toConstantValue(options.verifier ?? new JoseTokenVerifier({ secret: TEST_SECRET }));
-  bindUseCases(container, options.writePolicy);
+  bindUseCases(container, options.writePolicy, options.changesRetentionDays);
 
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info', base: null }, { write: (line: string) => void logs.push(JSON.parse(line)) });
