@@ -5,15 +5,13 @@ import {
 import type { ChangeBatch, KeyClaim, Once, TaskQuery, TaskRepository } from '@todo/application';
 import type { Sql } from './connect.js';
 import { DEFAULT_DB_TIMEOUT_MS, guard, type RepositoryOptions } from './errors.js';
+import { type ChangeRow, changesSinceQuery } from './changes-query.js';
 import { listTasksQuery } from './keyset.js';
 import { fromTaskJson, type TaskJsonRow, toTask, type TaskRow } from './task-rows.js';
 
 const KEY_TAKEN = 'idempotency_keys_pkey';
 /** Attempts at a keyed write whose key another write took or left expired; then the caller is told to retry. */
 const KEYED_ATTEMPTS = 3;
-
-/** A task row or a tombstone (`deleted`, with only the id and version), and the owner's latest version; nulls when nothing changed. */
-type ChangeRow = { [K in keyof TaskRow]: TaskRow[K] | null } & { deleted: boolean | null; latest: string | null };
 
 /** A task row, or nulls when nothing was written, and what was kept under the key if it was taken already. */
 type OnceRow = { [K in keyof TaskRow]: TaskRow[K] | null } & { kept_fingerprint: string | null; kept_result: TaskJsonRow | null };
@@ -154,23 +152,7 @@ export class PostgresTaskRepository implements TaskRepository {
   changesSince(owner: UserId, after: TaskVersion, limit: number): Promise<ChangeBatch> {
     const sql = this.#sql;
     return guard(async () => {
-      // One statement, so one snapshot: the changes and the latest version agree. Each side is
-      // read from its (user_id, version) index in order, at most `limit` rows, then merged.
-      const rows = await sql<ChangeRow[]>`
-        select users.change_seq as latest, change.*
-        from (select ${owner}::text as id) as caller
-        left join users on users.id = caller.id
-        left join lateral (
-          select * from (
-            (select id, user_id, title, description, completed, due_date, created_at, updated_at, version, false as deleted
-             from tasks where user_id = ${owner} and version > ${after} order by version limit ${limit})
-            union all
-            (select task_id, user_id, null, null, null, null, null, null, version, true
-             from task_tombstones where user_id = ${owner} and version > ${after} order by version limit ${limit})
-          ) as both_kinds
-          order by version limit ${limit}
-        ) as change on true
-        order by change.version`;
+      const rows: ChangeRow[] = await changesSinceQuery(sql, owner, after, limit);
       const changes: TaskChange[] = rows.filter((row) => row.version !== null).map((row) => row.deleted
         ? { version: Number(row.version), deleted: Number(row.id) }
         : { version: Number(row.version), task: toTask(row as TaskRow) });
