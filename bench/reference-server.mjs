@@ -109,8 +109,8 @@ async function handle(req, res) {
         with owner_row as (
           insert into users (id, created_at, updated_at) values (${owner}, ${at}, ${at}) on conflict (id) do nothing
         )
-        insert into tasks (user_id, title, description, completed, due_date, created_at, updated_at)
-        values (${owner}, ${title}, ${body.description ?? null}, ${body.completed ?? false}, ${body.due_date ? new Date(body.due_date) : null}, ${at}, ${at})
+        insert into tasks (user_id, title, description, completed, due_date, created_at, updated_at, version)
+        values (${owner}, ${title}, ${body.description ?? null}, ${body.completed ?? false}, ${body.due_date ? new Date(body.due_date) : null}, ${at}, ${at}, 0)
         returning *`;
       res.setHeader('Location', `/api/tasks/${row.id}`);
       return send(res, 201, { data: toJson(row) });

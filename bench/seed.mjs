@@ -37,13 +37,15 @@ export async function seed(sql, log) {
     for (const [prefix, perUser] of [['w1', SMALL_LIST], ['w3', SMALL_LIST], ['w4', BIG_LIST]]) {
       // Users interleaved, as rows arrive in real life: one user's tasks are spread over the table.
       await sql`
-        insert into tasks (user_id, title, description, completed, due_date, created_at, updated_at)
+        insert into tasks (user_id, title, description, completed, due_date, created_at, updated_at, version)
         select ${prefix} || '-' || (g % ${USERS_PER_WORKLOAD}), 'Task number ' || g,
                case when g % 3 = 0 then 'Some description of task ' || g end, g % 4 = 0,
                case when g % 2 = 0 then timestamptz '2026-06-01' + g * interval '1 minute' end,
-               timestamptz '2025-01-01' + g * interval '1 second', timestamptz '2025-01-01' + g * interval '1 second'
+               timestamptz '2025-01-01' + g * interval '1 second', timestamptz '2025-01-01' + g * interval '1 second', g
         from generate_series(1, ${USERS_PER_WORKLOAD * perUser}) g`;
     }
+    // Each owner's counter after the versions given above (distinct per owner: g is).
+    await sql`update users set change_seq = coalesce((select max(version) from tasks where user_id = users.id), 0)`;
     const [{ max }] = await sql`select max(id) as max from tasks where user_id like 'w3-%'`;
     await sql`vacuum analyze users`;
     await sql`vacuum analyze tasks`;

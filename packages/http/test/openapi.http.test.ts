@@ -63,7 +63,9 @@ describe('OpenAPI document', () => {
     assert.deepEqual(UpdateTaskBody.required, []);
     assert.equal(UpdateTaskBody.anyOf.length, 4);
 
-    const parameters = Object.fromEntries(document.paths['/api/tasks'].get.parameters.map((p: Node) => [p.name, p]));
+    const listParameters = document.paths['/api/tasks'].get.parameters as Node[];
+    assert.ok(listParameters.some((p) => p.$ref === '#/components/parameters/IfNoneMatch'));
+    const parameters: Node = Object.fromEntries(listParameters.filter((p) => p.$ref === undefined).map((p) => [p.name, p]));
     assert.deepEqual(Object.keys(parameters).sort(), ['cursor', 'limit', 'order', 'sort', 'status']);
     assert.deepEqual(parameters['status'].schema.enum, ['all', 'pending', 'completed']);
     assert.deepEqual(parameters['sort'].schema.enum, ['created', 'updated', 'title', 'due_date']);
@@ -75,12 +77,16 @@ describe('OpenAPI document', () => {
   it('gives every operation its statuses, headers and the error codes', () => {
     const responses = (path: string, method: string) => document.paths[path][method].responses as Node;
     const statuses = (path: string, method: string) => Object.keys(responses(path, method)).sort();
-    assert.deepEqual(statuses('/api/tasks', 'get'), ['200', '401', '422', '429', '500', '503']);
-    assert.deepEqual(statuses('/api/tasks', 'post'), ['201', '400', '401', '413', '415', '422', '429', '500', '503']);
+    assert.deepEqual(statuses('/api/tasks', 'get'), ['200', '304', '401', '422', '429', '500', '503']);
+    assert.deepEqual(statuses('/api/tasks', 'post'), ['201', '400', '401', '409', '413', '415', '422', '429', '500', '503']);
     for (const method of ['put', 'patch']) {
-      assert.deepEqual(statuses('/api/tasks/{id}', method), ['200', '400', '401', '404', '413', '415', '422', '429', '500', '503']);
+      assert.deepEqual(statuses('/api/tasks/{id}', method), ['200', '400', '401', '404', '412', '413', '415', '422', '428', '429', '500', '503']);
     }
-    assert.deepEqual(statuses('/api/tasks/{id}', 'delete'), ['204', '401', '404', '422', '429', '500', '503']);
+    assert.deepEqual(statuses('/api/tasks/{id}', 'delete'), ['204', '401', '404', '412', '422', '428', '429', '500', '503']);
+    assert.deepEqual(statuses('/api/tasks/{id}/complete', 'patch'), ['200', '401', '404', '409', '412', '422', '428', '429', '500', '503']);
+    assert.ok('ETag' in responses('/api/tasks/{id}', 'get')['200'].headers);
+    assert.ok('Idempotency-Replayed' in responses('/api/tasks', 'post')['201'].headers);
+    assert.ok('Retry-After' in document.components.responses.IdempotencyKeyInFlight.headers);
     assert.deepEqual(statuses('/ready', 'get'), ['200', '503']);
     assert.ok('Location' in responses('/api/tasks', 'post')['201'].headers);
     assert.equal(responses('/api/tasks/{id}', 'delete')['204'].content, undefined);

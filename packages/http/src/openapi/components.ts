@@ -25,6 +25,12 @@ const headers = {
   'RateLimit-Limit': header('Requests per minute allowed to this user (or client IP without a valid token).', seconds),
   'RateLimit-Remaining': header('Requests left right now.', seconds),
   'RateLimit-Reset': header('Seconds until the allowance is full again.', seconds),
+  ETag: header('Opaque entity tag: strong on one task (changes on every write to it, never repeats), weak on a list (over the body).', {
+    type: 'string', example: '"42.7"',
+  }),
+  'Idempotency-Replayed': header('`true` when this is the kept response of an earlier request with the same Idempotency-Key.', {
+    type: 'string', enum: ['true'],
+  }),
 } as const;
 
 export const RATE_LIMIT_HEADERS = {
@@ -51,13 +57,24 @@ const responses = {
   PayloadTooLarge: failure(`The body is over ${MAX_BODY_BYTES} bytes.`, 'PAYLOAD_TOO_LARGE', `Body must be at most ${MAX_BODY_BYTES} bytes`),
   UnsupportedMediaType: failure('The body is not JSON (Content-Type).', 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json'),
   ValidationFailed: failure(
-    'A field, query parameter or id is invalid; `details` names each one. An empty title says "Title is required".',
+    'A field, query parameter, id or Idempotency-Key is invalid; `details` names each one. An empty title says "Title is required". '
+      + 'On the keyed routes, also `IDEMPOTENCY_KEY_REUSED`: the key was first used for a different request.',
     'VALIDATION_ERROR', 'Validation failed', {}, [{ field: 'title', message: 'Title is required' }],
   ),
   RateLimited: failure('Too many requests from this user (or client IP without a valid token).', 'RATE_LIMITED', 'Too many requests', {
     'Retry-After': ref('headers', 'Retry-After'), ...RATE_LIMIT_HEADERS,
   }),
   InternalError: failure('A bug: nothing of it is in the body; it is logged with the request id.', 'INTERNAL_ERROR', 'Internal error'),
+  NotModified: {
+    description: 'If-None-Match matched the current ETag: no body.',
+    headers: { 'X-Request-Id': ref('headers', 'X-Request-Id'), ETag: ref('headers', 'ETag') },
+  },
+  PreconditionFailed: failure('If-Match named no current version of the task: nothing was changed.', 'PRECONDITION_FAILED',
+    'The task has changed since the version in If-Match'),
+  PreconditionRequired: failure('REQUIRE_IF_MATCH is on and the write came without If-Match.', 'PRECONDITION_REQUIRED',
+    "This write needs an If-Match header with the task's ETag"),
+  IdempotencyKeyInFlight: failure('A request with this Idempotency-Key is still running.', 'IDEMPOTENCY_KEY_IN_FLIGHT',
+    'A request with this Idempotency-Key is still in progress', { 'Retry-After': ref('headers', 'Retry-After') }),
   ServiceUnavailable: failure('The database, or the JWKS with no usable cached key, cannot be reached.', 'SERVICE_UNAVAILABLE', 'Database unavailable', {
     'Retry-After': ref('headers', 'Retry-After'),
   }),
@@ -97,6 +114,19 @@ export const COMPONENTS = {
       required: true,
       description: 'Decimal digits without sign or leading zero; anything else is a 422.',
       schema: { type: 'integer', minimum: 1, maximum: MAX_TASK_ID },
+    },
+    IfMatch: {
+      name: 'If-Match', in: 'header', required: false, schema: { type: 'string' },
+      description: 'ETags of the task (strong comparison; weak tags never match) or `*`: the write happens only if one is current, else 412.',
+    },
+    IfNoneMatch: {
+      name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' },
+      description: 'ETags (weak comparison) or `*`: 304 without a body when one is current.',
+    },
+    IdempotencyKey: {
+      name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[ -~]+$' },
+      description: 'A retry of the same request (method, path, JSON body by value) with the same key within IDEMPOTENCY_TTL_S gets the first '
+        + '2xx answer again, with Idempotency-Replayed: true, and nothing runs twice.',
     },
   },
   responses,

@@ -5,12 +5,20 @@ import { queryParameters } from './json-schema.js';
 const STATUS_OF: Record<ResponseName, number> = {
   MalformedJson: 400, Unauthenticated: 401, NotFound: 404, MethodNotAllowed: 405, PayloadTooLarge: 413, UnsupportedMediaType: 415,
   ValidationFailed: 422, RateLimited: 429, InternalError: 500, ServiceUnavailable: 503,
+  NotModified: 304, PreconditionFailed: 412, PreconditionRequired: 428, IdempotencyKeyInFlight: 409,
 };
 
 /** What every /api/ operation can answer: no token, too many requests, a bug, no database. */
 const ALWAYS: ResponseName[] = ['Unauthenticated', 'RateLimited', 'InternalError', 'ServiceUnavailable'];
 const WITH_ID: ResponseName[] = ['NotFound', 'ValidationFailed'];
 const WITH_BODY: ResponseName[] = ['MalformedJson', 'PayloadTooLarge', 'UnsupportedMediaType', 'ValidationFailed'];
+/** A write to an existing task: If-Match, and REQUIRE_IF_MATCH. */
+const CONDITIONAL: ResponseName[] = ['PreconditionFailed', 'PreconditionRequired'];
+const ETAG = { ETag: ref('headers', 'ETag') };
+const REPLAYED = { 'Idempotency-Replayed': ref('headers', 'Idempotency-Replayed') };
+const IF_MATCH = ref('parameters', 'IfMatch');
+const IF_NONE_MATCH = ref('parameters', 'IfNoneMatch');
+const IDEMPOTENCY_KEY = ref('parameters', 'IdempotencyKey');
 
 const success = (description: string, schema?: string, headers: Record<string, unknown> = {}) => ({
   description,
@@ -39,7 +47,7 @@ const operation = ({ id, summary, ok, failures, body, parameters }: Operation) =
   },
 });
 
-const updated = success('The task after the change.', 'TaskEnvelope');
+const updated = success('The task after the change.', 'TaskEnvelope', ETAG);
 
 /** The task routes (routes/tasks.ts). Every one needs a bearer token. */
 export function taskPaths() {
@@ -48,32 +56,46 @@ export function taskPaths() {
       get: operation({
         id: 'listTasks',
         summary: "The caller's tasks, filtered, sorted and paged with a cursor",
-        parameters: queryParameters(ListQuery),
-        ok: [200, success('A page of tasks; meta.next_cursor is null on the last page.', 'TaskList')],
-        failures: ['ValidationFailed'],
+        parameters: [...queryParameters(ListQuery), IF_NONE_MATCH],
+        ok: [200, success('A page of tasks; meta.next_cursor is null on the last page.', 'TaskList', ETAG)],
+        failures: ['ValidationFailed', 'NotModified'],
       }),
       post: operation({
         id: 'createTask',
         summary: 'Create a task',
         body: 'CreateTaskBody',
-        ok: [201, success('Created.', 'TaskEnvelope', { Location: ref('headers', 'Location') })],
-        failures: WITH_BODY,
+        parameters: [IDEMPOTENCY_KEY],
+        ok: [201, success('Created (or, under an Idempotency-Key already used, the first answer again).', 'TaskEnvelope', {
+          Location: ref('headers', 'Location'), ...ETAG, ...REPLAYED,
+        })],
+        failures: [...WITH_BODY, 'IdempotencyKeyInFlight'],
       }),
     },
     '/api/tasks/{id}': {
       parameters: [ref('parameters', 'TaskId')],
-      get: operation({ id: 'getTask', summary: 'One task', ok: [200, success('The task.', 'TaskEnvelope')], failures: WITH_ID }),
+      get: operation({
+        id: 'getTask', summary: 'One task', parameters: [IF_NONE_MATCH], ok: [200, success('The task.', 'TaskEnvelope', ETAG)],
+        failures: [...WITH_ID, 'NotModified'],
+      }),
       put: operation({
-        id: 'updateTaskPut', summary: 'Partial update (the same as PATCH)', body: 'UpdateTaskBody', ok: [200, updated], failures: [...WITH_ID, ...WITH_BODY],
+        id: 'updateTaskPut', summary: 'Partial update (the same as PATCH)', body: 'UpdateTaskBody', parameters: [IF_MATCH], ok: [200, updated],
+        failures: [...WITH_ID, ...WITH_BODY, ...CONDITIONAL],
       }),
       patch: operation({
-        id: 'updateTask', summary: 'Partial update: only the fields sent change', body: 'UpdateTaskBody', ok: [200, updated], failures: [...WITH_ID, ...WITH_BODY],
+        id: 'updateTask', summary: 'Partial update: only the fields sent change', body: 'UpdateTaskBody', parameters: [IF_MATCH], ok: [200, updated],
+        failures: [...WITH_ID, ...WITH_BODY, ...CONDITIONAL],
       }),
-      delete: operation({ id: 'deleteTask', summary: 'Delete a task', ok: [204, success('Deleted; no body.')], failures: WITH_ID }),
+      delete: operation({
+        id: 'deleteTask', summary: 'Delete a task', parameters: [IF_MATCH], ok: [204, success('Deleted; no body.')], failures: [...WITH_ID, ...CONDITIONAL],
+      }),
     },
     '/api/tasks/{id}/complete': {
       parameters: [ref('parameters', 'TaskId')],
-      patch: operation({ id: 'toggleTaskCompletion', summary: 'Flip completed, atomically', ok: [200, updated], failures: WITH_ID }),
+      patch: operation({
+        id: 'toggleTaskCompletion', summary: 'Flip completed, atomically', parameters: [IF_MATCH, IDEMPOTENCY_KEY],
+        ok: [200, success('The task after the change (or, under an Idempotency-Key already used, the first answer again).', 'TaskEnvelope', { ...ETAG, ...REPLAYED })],
+        failures: [...WITH_ID, ...CONDITIONAL, 'IdempotencyKeyInFlight'],
+      }),
     },
   };
 }
