@@ -33,6 +33,8 @@ export interface ChangeBatch {
   readonly changes: readonly TaskChange[];
   /** The owner's latest version when the changes were read: nothing up to it is missing from a walk that reached it. */
   readonly latest: TaskVersion;
+  /** When the owner's user row was created, in ms (0 when there is none): see SyncPosition.epoch. */
+  readonly epoch: number;
 }
 
 /**

@@ -90,6 +90,18 @@ export function changesFeedContract(open: () => Promise<Store>): void {
       assert.deepEqual([...copy.values()].sort((a, b) => a.id - b.id).map(plain), current.map(plain));
     });
 
+    it("tells one life of a user's account from the next: versions count anew, under another epoch", async () => {
+      await store.tasks.create('dora', draft('first life'), T0);
+      const before = await everything('dora', 0);
+      assert.notEqual(before.epoch, 0);
+      assert.equal(await store.users.delete('dora'), true);
+      assert.deepEqual(await everything('dora', 0), { changes: [], latest: 0, epoch: 0 });
+      const again = await store.tasks.create('dora', draft('second life'), T1);
+      const after = await everything('dora', 0);
+      assert.equal(again.version, 1);
+      assert.notEqual(after.epoch, before.epoch);
+    });
+
     it('forgets deletions made before a time, a bounded batch at a time, and a deleted user leaves none', async () => {
       for (const at of [T0, T0, T1]) {
         const task = await store.tasks.create('alice', draft('x'), T0);

@@ -128,7 +128,8 @@ export function inMemoryStore(): Store {
         .filter((t) => t.userId === owner && t.version > after)
         .map((t) => ({ version: t.version, deleted: t.taskId }));
       const changes = [...written, ...deleted].sort((a, b) => a.version - b.version).slice(0, limit);
-      return { changes, latest: users.get(owner)?.changeSeq ?? 0 };
+      const user = users.get(owner);
+      return { changes, latest: user?.changeSeq ?? 0, epoch: user?.createdAt.getTime() ?? 0 };
     },
     async purgeDeletions(before, limit) {
       let purged = 0;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { compareForListing, SORT_ORDERS, sortKey, TASK_SORTS, type Task } from '@todo/domain';
+import fc from 'fast-check';
 import type { TaskQuery } from '../src/ports.js';
 import { draft, plain, T0, T1, T2 } from './fixtures.js';
 import type { Store } from './in-memory-store.js';
@@ -9,6 +10,25 @@ import { changesFeedContract } from './changes-feed-contract.js';
 export interface ContractOptions {
   readonly skip?: string | false;
 }
+
+/** Instants of years 0001–9999, to the millisecond, with the edges of the range weighted in. */
+const acceptedInstant = fc
+  .oneof(
+    fc.integer({ min: Date.parse('0001-01-01T00:00:00.000Z'), max: Date.parse('9999-12-31T23:59:59.999Z') }),
+    fc.constantFrom(Date.parse('0001-01-01T00:00:00.000Z'), Date.parse('0099-12-31T23:59:59.999Z'), Date.parse('9999-12-31T23:59:59.999Z')),
+    fc.integer({ min: Date.parse('0001-01-01T00:00:00.000Z'), max: Date.parse('0100-01-01T00:00:00.000Z') }),
+  )
+  .map((ms) => new Date(ms));
+/** Storable text: no U+0000, no unpaired surrogate; lengths in code points as the rules count them. */
+const storable = (min: number, max: number) =>
+  fc.string({ unit: fc.oneof(fc.constantFrom('😀', 'é', ' ', '\t', '\n', "'", '\\'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })), minLength: min, maxLength: max })
+    .filter((t) => !t.includes('\u0000') && [...t].length >= min && [...t].length <= max);
+const acceptedDraft = fc.record({
+  title: storable(1, 200).filter((t) => t.trim() === t && t.length > 0),
+  description: fc.option(storable(0, 1000), { nil: null }),
+  completed: fc.boolean(),
+  dueDate: fc.option(acceptedInstant, { nil: null }),
+});
 
 const everything: TaskQuery = { status: 'all', sort: 'created', order: 'desc', limit: null, after: null };
 
@@ -29,6 +49,20 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
         dueDate: due.toISOString(), createdAt: T0.toISOString(), updatedAt: T0.toISOString(), version: task.version,
       });
       assert.deepEqual(plain(await store.tasks.get('alice', task.id)), plain(task));
+    });
+
+    it('round-trips every field byte-exact over its whole accepted range (property)', async () => {
+      await fc.assert(
+        fc.asyncProperty(acceptedDraft, acceptedInstant, async (fields, at) => {
+          const task = await store.tasks.create('alice', draft(fields.title, fields), at);
+          const expected = { id: task.id, userId: 'alice', ...fields, dueDate: fields.dueDate?.toISOString() ?? null, createdAt: at.toISOString(), updatedAt: at.toISOString(), version: task.version };
+          assert.deepEqual(plain(task), expected);
+          assert.deepEqual(plain(await store.tasks.get('alice', task.id)), expected);
+          const listed = await store.tasks.list('alice', everything);
+          assert.deepEqual(plain(listed.find((t) => t.id === task.id) ?? null), expected);
+        }),
+        { numRuns: 60 },
+      );
     });
 
     it('stores text exactly as given', async () => {

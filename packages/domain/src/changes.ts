@@ -14,6 +14,12 @@ export type TaskChange =
 export interface SyncPosition {
   readonly version: TaskVersion;
   readonly horizon: Date;
+  /**
+   * Which life of the owner's account the versions count in (when their user row was created;
+   * 0 before it exists). An account deleted and created again counts its versions from 1 anew,
+   * so a position from its earlier life cannot be continued from.
+   */
+  readonly epoch: number;
 }
 
 export const SYNC_PAGE_MAX = 500;

@@ -115,6 +115,18 @@ describe('GET /api/tasks/changes on the in-memory store', () => {
     assert.equal((await api.request('/api/tasks/changes', { as: 'traveller' })).status, 200, 'starting again without since works');
   });
 
+  it('answers 410 to a token from before the user was deleted, whose versions count anew', async () => {
+    await create('phoenix', 'first life');
+    const { meta } = await changes(api, 'phoenix');
+    assert.equal(await api.store.users.delete('phoenix'), true);
+    clock.advance(1000);
+    await create('phoenix', 'second life');
+    const response = await api.request(`/api/tasks/changes?since=${meta.next_since}`, { as: 'phoenix' });
+    assert.equal(response.status, 410);
+    const fresh = await changes(api, 'phoenix');
+    assert.deepEqual(fresh.data.upserted.map((t) => t.title), ['second life']);
+  });
+
   it('needs a token like every /api/ route', async () => {
     assert.equal((await fetch(`${api.url}/api/tasks/changes`)).status, 401);
   });

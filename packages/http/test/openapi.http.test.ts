@@ -53,15 +53,17 @@ describe('OpenAPI document', () => {
   });
 
   it('carries the rules of the request schemas: lengths in code points, formats, enums, the id range', () => {
-    const { CreateTaskBody, UpdateTaskBody } = document.components.schemas;
+    const { CreateTaskBody, UpdateTaskBody, Task } = document.components.schemas;
     assert.deepEqual(CreateTaskBody.required, ['title']);
     assert.equal(CreateTaskBody.properties.title.minLength, 1);
     assert.equal(CreateTaskBody.properties.title.maxLength, 200);
     assert.match(CreateTaskBody.properties.title.description, /code points/);
     assert.equal(CreateTaskBody.properties.description.anyOf[0].maxLength, 1000);
-    assert.deepEqual(CreateTaskBody.properties.due_date.anyOf[0].anyOf, [{ format: 'date' }, { format: 'date-time' }]);
-    assert.deepEqual(UpdateTaskBody.required, []);
-    assert.equal(UpdateTaskBody.anyOf.length, 4);
+    assert.deepEqual(CreateTaskBody.properties.due_date.anyOf, [
+      { type: 'string', format: 'date' }, { type: 'string', format: 'date-time' }, { type: 'null' },
+    ]);
+    assert.equal(UpdateTaskBody.minProperties, 1);
+    assert.deepEqual(UpdateTaskBody.anyOf.map((branch: Node) => branch.required), [['title'], ['description'], ['due_date'], ['completed']]);
 
     const listParameters = document.paths['/api/tasks'].get.parameters as Node[];
     assert.ok(listParameters.some((p) => p.$ref === '#/components/parameters/IfNoneMatch'));
@@ -70,34 +72,81 @@ describe('OpenAPI document', () => {
     assert.deepEqual(parameters['status'].schema.enum, ['all', 'pending', 'completed']);
     assert.deepEqual(parameters['sort'].schema.enum, ['created', 'updated', 'title', 'due_date']);
     assert.deepEqual(parameters['order'].schema.enum, ['asc', 'desc']);
+    assert.deepEqual({ ...parameters['limit'].schema, description: undefined }, { type: 'integer', minimum: 1, maximum: 500, description: undefined });
     assert.ok(Object.values(parameters).every((p: Node) => p.in === 'query' && p.required === false && p.description.length > 0));
     assert.deepEqual(document.components.parameters.TaskId.schema, { type: 'integer', minimum: 1, maximum: 2 ** 53 - 1 });
+
+    const titleAsSent = new RegExp(CreateTaskBody.properties.title.pattern, 'u');
+    const titleAsStored = new RegExp(Task.properties.title.pattern, 'u');
+    for (const title of ['a', '  a  ', 'a b', '😀']) assert.ok(titleAsSent.test(title), title);
+    for (const title of ['', '   ', 'a\u0000b', '\u0000']) assert.ok(!titleAsSent.test(title), JSON.stringify(title));
+    for (const title of ['a', 'a b', '😀 x']) assert.ok(titleAsStored.test(title), title);
+    for (const title of [' a', 'a ', 'a\u0000']) assert.ok(!titleAsStored.test(title), JSON.stringify(title));
+  });
+
+  it('has no default in any schema (generators would make the field required): defaults are in descriptions', () => {
+    const defaults: string[] = [];
+    const visit = (node: unknown, at: string): void => {
+      if (typeof node !== 'object' || node === null) return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'default') defaults.push(at);
+        visit(value, `${at}/${key}`);
+      }
+    };
+    visit(document, '#');
+    assert.deepEqual(defaults, []);
+    assert.match(document.components.schemas.CreateTaskBody.properties.completed.description, /Default: false/);
   });
 
   it('gives every operation its statuses, headers and the error codes', () => {
     const responses = (path: string, method: string) => document.paths[path][method].responses as Node;
     const statuses = (path: string, method: string) => Object.keys(responses(path, method)).sort();
-    assert.deepEqual(statuses('/api/tasks', 'get'), ['200', '304', '401', '422', '429', '500', '503']);
-    assert.deepEqual(statuses('/api/tasks', 'post'), ['201', '400', '401', '409', '413', '415', '422', '429', '500', '503']);
+    assert.deepEqual(statuses('/api/tasks', 'get'), ['200', '304', '401', '405', '422', '429', '500', '503']);
+    assert.deepEqual(statuses('/api/tasks', 'post'), ['201', '400', '401', '405', '409', '413', '415', '422', '429', '500', '503']);
     for (const method of ['put', 'patch']) {
-      assert.deepEqual(statuses('/api/tasks/{id}', method), ['200', '400', '401', '404', '412', '413', '415', '422', '428', '429', '500', '503']);
+      assert.deepEqual(statuses('/api/tasks/{id}', method), ['200', '400', '401', '404', '405', '412', '413', '415', '422', '428', '429', '500', '503']);
     }
-    assert.deepEqual(statuses('/api/tasks/{id}', 'delete'), ['204', '401', '404', '412', '422', '428', '429', '500', '503']);
-    assert.deepEqual(statuses('/api/tasks/{id}/complete', 'patch'), ['200', '401', '404', '409', '412', '422', '428', '429', '500', '503']);
-    assert.ok('ETag' in responses('/api/tasks/{id}', 'get')['200'].headers);
-    assert.ok('Idempotency-Replayed' in responses('/api/tasks', 'post')['201'].headers);
-    assert.ok('Retry-After' in document.components.responses.IdempotencyKeyInFlight.headers);
-    assert.deepEqual(statuses('/ready', 'get'), ['200', '503']);
-    assert.ok('Location' in responses('/api/tasks', 'post')['201'].headers);
+    assert.deepEqual(statuses('/api/tasks/{id}', 'delete'), ['204', '401', '404', '405', '412', '422', '428', '429', '500', '503']);
+    assert.deepEqual(statuses('/api/tasks/{id}/complete', 'patch'), ['200', '401', '404', '405', '409', '412', '422', '428', '429', '500', '503']);
+    assert.equal(responses('/api/tasks/{id}', 'get')['200'].headers.ETag.required, true);
+    assert.equal(responses('/api/tasks/{id}', 'get')['304'].headers.ETag.required, true);
+    assert.equal(responses('/api/tasks', 'post')['201'].headers['Idempotency-Replayed'].required, undefined);
+    assert.equal(document.components.responses.IdempotencyKeyInFlight.headers['Retry-After'].required, true);
+    assert.deepEqual(statuses('/ready', 'get'), ['200', '405', '500', '503']);
+    const created = responses('/api/tasks', 'post')['201'];
+    assert.equal(created.headers.Location.required, true);
+    assert.deepEqual(Object.keys(created.headers).sort(), [
+      'ETag', 'Idempotency-Replayed', 'Location', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'X-Request-Id',
+    ]);
     assert.equal(responses('/api/tasks/{id}', 'delete')['204'].content, undefined);
 
     const shared = document.components.responses;
-    assert.ok('WWW-Authenticate' in shared.Unauthenticated.headers);
-    assert.ok('Allow' in shared.MethodNotAllowed.headers);
+    assert.equal(shared.Unauthenticated.headers['WWW-Authenticate'].required, true);
+    assert.equal(shared.MethodNotAllowed.headers.Allow.required, true);
+    assert.equal(shared.MethodNotAllowed.headers['RateLimit-Limit'].required, undefined); // not on /health
     assert.deepEqual(Object.keys(shared.RateLimited.headers).sort(), ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'X-Request-Id']);
-    assert.ok('Retry-After' in shared.ServiceUnavailable.headers);
+    assert.equal(shared.ServiceUnavailable.headers['Retry-After'].required, true);
+    for (const [name, response] of Object.entries(shared) as [string, Node][]) assert.equal(response.headers['X-Request-Id'].required, true, name);
     assert.ok(shared.ValidationFailed.content['application/json'].example.error.details.length > 0);
-    assert.deepEqual(document.components.schemas.Error.properties.error.properties.code.enum, [...ERROR_CODES]);
+    assert.deepEqual(document.components.schemas.ErrorBody.properties.error.properties.code.enum, [...ERROR_CODES]);
+    assert.equal(document.components.schemas.Error, undefined); // it would shadow the global Error in generated code
+  });
+
+  it('uses every shared response, and links a created task and the next page to their operations', () => {
+    const used = new Set(JSON.stringify(document.paths).match(/#\/components\/responses\/\w+/g));
+    assert.deepEqual([...used].sort(), Object.keys(document.components.responses).map((name) => `#/components/responses/${name}`).sort());
+    assert.ok(document.servers.length > 0);
+    const operationIds = new Set((Object.values(document.paths) as Node[]).flatMap((item) => (Object.values(item) as Node[]).map((op) => op.operationId)));
+    const created = document.paths['/api/tasks'].post.responses['201'].links;
+    assert.deepEqual(created.getTask, { ...created.getTask, operationId: 'getTask', parameters: { id: '$response.body#/data/id' } });
+    const next = document.paths['/api/tasks'].get.responses['200'].links.nextPage;
+    assert.equal(next.parameters.cursor, '$response.body#/meta/next_cursor');
+    for (const link of [...Object.values(created), next] as Node[]) assert.ok(operationIds.has(link.operationId), link.operationId);
+  });
+
+  it('declares the media types the documentation files are served with', () => {
+    const types = Object.keys(document.paths['/docs/{asset}'].get.responses['200'].content).sort();
+    assert.deepEqual(types, ['image/png', 'text/css', 'text/javascript']);
   });
 
   it('describes what the API really answers', async () => {
@@ -113,7 +162,7 @@ describe('OpenAPI document', () => {
     for (const [path, init] of [['/api/tasks', {}], ['/api/tasks?status=nope', { as: 'alice' }], ['/api/tasks/1', { method: 'POST', as: 'alice' }]] as const) {
       const failure = await api.request(path, init);
       assert.ok(failure.status >= 400, path);
-      assert.equal(check('Error', await failure.json()), null, path);
+      assert.equal(check('ErrorBody', await failure.json()), null, path);
     }
     assert.equal(check('Status', await (await api.request('/health')).json()), null);
   });

@@ -55,3 +55,42 @@ export function componentValidator(document: OpenApiDocument): (schemaName: stri
     return validate(value) ? null : ajv.errorsText(validate.errors);
   };
 }
+
+type Node = Record<string, any>;
+
+/**
+ * Checks a response against what the document says the operation answers: a documented status,
+ * each header marked `required` present, a documented media type, and a JSON body matching its schema.
+ * Returns the problems found (none when the document told the truth).
+ */
+export function responseChecker(document: OpenApiDocument): (method: string, path: string, response: Response, body: string) => string[] {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addSchema({ $id: 'openapi', components: document['components'] }, 'openapi');
+  const resolve = (node: Node): Node => (typeof node['$ref'] === 'string' ? resolvePointer(document, node['$ref']) as Node : node);
+  return (method, path, response, body) => {
+    const where = `${method} ${path} → ${response.status}`;
+    const operation = (document.paths[path] as Node | undefined)?.[method.toLowerCase()] as Node | undefined;
+    if (operation === undefined) return [`${where}: no such operation`];
+    const documented = operation['responses'][String(response.status)] as Node | undefined;
+    if (documented === undefined) return [`${where}: status not documented`];
+    const declared = resolve(documented);
+    const problems = Object.entries((declared['headers'] ?? {}) as Record<string, Node>)
+      .filter(([name, header]) => header['required'] === true && !response.headers.has(name))
+      .map(([name]) => `${where}: required header ${name} missing`);
+    const content = declared['content'] as Record<string, Node> | undefined;
+    const mediaType = (response.headers.get('Content-Type') ?? '').split(';')[0]!.trim();
+    if (content === undefined) {
+      if (body !== '') problems.push(`${where}: a body where none is documented`);
+      return problems;
+    }
+    const media = content[mediaType];
+    if (media === undefined) return [...problems, `${where}: media type ${mediaType} not documented`];
+    if (mediaType !== 'application/json') return problems;
+    const schema = media['schema'] as Node;
+    const validate = typeof schema['$ref'] === 'string' ? ajv.getSchema(`openapi${schema['$ref']}`) : ajv.compile(schema);
+    if (validate === undefined) return [...problems, `${where}: no schema ${String(schema['$ref'])}`];
+    if (!validate(JSON.parse(body))) problems.push(`${where}: ${ajv.errorsText(validate.errors)}`);
+    return problems;
+  };
+}

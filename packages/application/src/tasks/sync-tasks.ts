@@ -43,6 +43,7 @@ export class SyncTasks {
     const after = since?.version ?? 0;
     // One change more than asked tells whether another page follows, without a count.
     const batch = await this.#tasks.changesSince(owner, after, limit + 1);
+    if (since !== null && since.epoch !== 0 && since.epoch !== batch.epoch) throw syncTokenExpired();
     const hasMore = batch.changes.length > limit;
     const page = batch.changes.slice(0, limit);
     const upserted: Task[] = [];
@@ -54,8 +55,8 @@ export class SyncTasks {
     // A last page moves the client to the newest version (deletions after it are remembered from
     // now on); a page cut short keeps the horizon it started from, as its deletions date from then.
     const next: SyncPosition = hasMore
-      ? { version: page.at(-1)!.version, horizon: since?.horizon ?? now }
-      : { version: Math.max(after, batch.latest), horizon: now };
+      ? { version: page.at(-1)!.version, horizon: since?.horizon ?? now, epoch: batch.epoch }
+      : { version: Math.max(after, batch.latest), horizon: now, epoch: batch.epoch };
     return { upserted, deleted, next, hasMore };
   }
 }

@@ -14,6 +14,10 @@ export function openApiDocument(): Record<string, unknown> {
   return {
     openapi: '3.1.0',
     info: { title: 'Tasks API', version: '0.1.0', description: DESCRIPTION },
+    servers: [
+      { url: '/', description: 'The server this document comes from' },
+      { url: 'http://localhost:8000', description: 'A local `npm start` (PORT 8000)' },
+    ],
     tags: [
       { name: 'tasks', description: "The caller's tasks" },
       { name: 'service', description: 'Health, readiness and documentation (no token)' },

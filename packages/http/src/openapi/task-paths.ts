@@ -1,53 +1,81 @@
 import { ListQuery } from '../wire/list-query.js';
-import { jsonContent, RATE_LIMIT_HEADERS, ref, type ResponseName } from './components.js';
+import { type HeaderName, jsonContent, RATE_LIMIT, ref, responseHeaders, type ResponseName, statusOf } from './components.js';
 import { queryParameters } from './json-schema.js';
 
-const STATUS_OF: Record<ResponseName, number> = {
-  MalformedJson: 400, Unauthenticated: 401, NotFound: 404, MethodNotAllowed: 405, PayloadTooLarge: 413, UnsupportedMediaType: 415,
-  ValidationFailed: 422, RateLimited: 429, InternalError: 500, ServiceUnavailable: 503,
-  NotModified: 304, PreconditionFailed: 412, PreconditionRequired: 428, IdempotencyKeyInFlight: 409,
-};
-
-/** What every /api/ operation can answer: no token, too many requests, a bug, no database. */
-const ALWAYS: ResponseName[] = ['Unauthenticated', 'RateLimited', 'InternalError', 'ServiceUnavailable'];
+/**
+ * What every /api/ operation can answer: no token, too many requests, a bug, no database, and
+ * (as the 404 for a route that is not there) a method the path does not have.
+ */
+const ALWAYS: ResponseName[] = ['Unauthenticated', 'MethodNotAllowed', 'RateLimited', 'InternalError', 'ServiceUnavailable'];
 const WITH_ID: ResponseName[] = ['NotFound', 'ValidationFailed'];
 const WITH_BODY: ResponseName[] = ['MalformedJson', 'PayloadTooLarge', 'UnsupportedMediaType', 'ValidationFailed'];
 /** A write to an existing task: If-Match, and REQUIRE_IF_MATCH. */
 const CONDITIONAL: ResponseName[] = ['PreconditionFailed', 'PreconditionRequired'];
-const ETAG = { ETag: ref('headers', 'ETag') };
-const REPLAYED = { 'Idempotency-Replayed': ref('headers', 'Idempotency-Replayed') };
 const IF_MATCH = ref('parameters', 'IfMatch');
 const IF_NONE_MATCH = ref('parameters', 'IfNoneMatch');
 const IDEMPOTENCY_KEY = ref('parameters', 'IdempotencyKey');
 
-const success = (description: string, schema?: string, headers: Record<string, unknown> = {}) => ({
+interface Success {
+  readonly description: string;
+  readonly schema?: string;
+  /** Headers it carries besides X-Request-Id and the rate limit's. */
+  readonly headers?: readonly HeaderName[];
+  /** Headers it carries only sometimes. */
+  readonly sometimes?: readonly HeaderName[];
+  readonly links?: Record<string, unknown>;
+}
+
+const success = ({ description, schema, headers = [], sometimes = [], links }: Success) => ({
   description,
-  headers: { 'X-Request-Id': ref('headers', 'X-Request-Id'), ...RATE_LIMIT_HEADERS, ...headers },
+  headers: responseHeaders([...RATE_LIMIT, ...headers], sometimes),
   ...(schema !== undefined && { content: jsonContent(ref('schemas', schema)) }),
+  ...(links !== undefined && { links }),
 });
 
 interface Operation {
   readonly id: string;
   readonly summary: string;
-  readonly ok: [status: number, response: ReturnType<typeof success>];
+  readonly ok: [status: number, response: Success];
+  /** A GET with If-None-Match: 304, no body. */
+  readonly notModified?: boolean;
   readonly failures: ResponseName[];
   readonly body?: string;
   readonly parameters?: unknown[];
 }
 
-const operation = ({ id, summary, ok, failures, body, parameters }: Operation) => ({
+const NOT_MODIFIED = { description: 'If-None-Match named the current ETag: no body.', headers: responseHeaders([...RATE_LIMIT, 'ETag']) };
+
+const operation = ({ id, summary, ok, notModified = false, failures, body, parameters }: Operation) => ({
   operationId: id,
   summary,
   tags: ['tasks'],
   ...(parameters !== undefined && { parameters }),
   ...(body !== undefined && { requestBody: { required: true, content: jsonContent(ref('schemas', body)) } }),
   responses: {
-    [ok[0]]: ok[1],
-    ...Object.fromEntries([...new Set([...failures, ...ALWAYS])].map((name) => [STATUS_OF[name], ref('responses', name)])),
+    [ok[0]]: success(ok[1]),
+    ...(notModified && { 304: NOT_MODIFIED }),
+    ...Object.fromEntries([...new Set([...failures, ...ALWAYS])].map((name) => [statusOf(name), ref('responses', name)])),
   },
 });
 
-const updated = success('The task after the change.', 'TaskEnvelope', ETAG);
+/** From a response carrying a task (`data.id`) to the operations on that task. */
+const onTheTask = (description: string) => Object.fromEntries(
+  ['getTask', 'updateTask', 'deleteTask', 'toggleTaskCompletion'].map((operationId) => [
+    operationId, { operationId, parameters: { id: '$response.body#/data/id' }, description },
+  ]),
+);
+
+const NEXT_PAGE = {
+  operationId: 'listTasks',
+  description: 'The next page: meta.next_cursor as cursor, with the same status, sort, order and limit (stop when it is null).',
+  parameters: {
+    cursor: '$response.body#/meta/next_cursor',
+    ...Object.fromEntries(['status', 'sort', 'order', 'limit'].map((name) => [name, `$request.query.${name}`])),
+  },
+};
+
+const updated: Success = { description: 'The task after the change.', schema: 'TaskEnvelope', headers: ['ETag'] };
+const REPLAY = '(or, under an Idempotency-Key already used, the first answer again, with Idempotency-Replayed: true)';
 
 /** The task routes (routes/tasks.ts). Every one needs a bearer token. */
 export function taskPaths() {
@@ -57,25 +85,29 @@ export function taskPaths() {
         id: 'listTasks',
         summary: "The caller's tasks, filtered, sorted and paged with a cursor",
         parameters: [...queryParameters(ListQuery), IF_NONE_MATCH],
-        ok: [200, success('A page of tasks; meta.next_cursor is null on the last page.', 'TaskList', ETAG)],
-        failures: ['ValidationFailed', 'NotModified'],
+        ok: [200, {
+          description: 'A page of tasks; meta.next_cursor is null on the last page.', schema: 'TaskList', headers: ['ETag'], links: { nextPage: NEXT_PAGE },
+        }],
+        notModified: true,
+        failures: ['ValidationFailed'],
       }),
       post: operation({
         id: 'createTask',
         summary: 'Create a task',
         body: 'CreateTaskBody',
         parameters: [IDEMPOTENCY_KEY],
-        ok: [201, success('Created (or, under an Idempotency-Key already used, the first answer again).', 'TaskEnvelope', {
-          Location: ref('headers', 'Location'), ...ETAG, ...REPLAYED,
-        })],
+        ok: [201, {
+          description: `Created ${REPLAY}.`, schema: 'TaskEnvelope', headers: ['Location', 'ETag'], sometimes: ['Idempotency-Replayed'],
+          links: onTheTask('The task just created.'),
+        }],
         failures: [...WITH_BODY, 'IdempotencyKeyInFlight'],
       }),
     },
     '/api/tasks/{id}': {
       parameters: [ref('parameters', 'TaskId')],
       get: operation({
-        id: 'getTask', summary: 'One task', parameters: [IF_NONE_MATCH], ok: [200, success('The task.', 'TaskEnvelope', ETAG)],
-        failures: [...WITH_ID, 'NotModified'],
+        id: 'getTask', summary: 'One task', parameters: [IF_NONE_MATCH], ok: [200, { description: 'The task.', schema: 'TaskEnvelope', headers: ['ETag'] }],
+        notModified: true, failures: WITH_ID,
       }),
       put: operation({
         id: 'updateTaskPut', summary: 'Partial update (the same as PATCH)', body: 'UpdateTaskBody', parameters: [IF_MATCH], ok: [200, updated],
@@ -86,14 +118,15 @@ export function taskPaths() {
         failures: [...WITH_ID, ...WITH_BODY, ...CONDITIONAL],
       }),
       delete: operation({
-        id: 'deleteTask', summary: 'Delete a task', parameters: [IF_MATCH], ok: [204, success('Deleted; no body.')], failures: [...WITH_ID, ...CONDITIONAL],
+        id: 'deleteTask', summary: 'Delete a task', parameters: [IF_MATCH], ok: [204, { description: 'Deleted; no body.' }],
+        failures: [...WITH_ID, ...CONDITIONAL],
       }),
     },
     '/api/tasks/{id}/complete': {
       parameters: [ref('parameters', 'TaskId')],
       patch: operation({
         id: 'toggleTaskCompletion', summary: 'Flip completed, atomically', parameters: [IF_MATCH, IDEMPOTENCY_KEY],
-        ok: [200, success('The task after the change (or, under an Idempotency-Key already used, the first answer again).', 'TaskEnvelope', { ...ETAG, ...REPLAYED })],
+        ok: [200, { ...updated, description: `The task after the change ${REPLAY}.`, sometimes: ['Idempotency-Replayed'] }],
         failures: [...WITH_ID, ...CONDITIONAL, 'IdempotencyKeyInFlight'],
       }),
     },

@@ -14,6 +14,11 @@ const PACKAGE_FILES: Record<string, string> = {
   'favicon-16x16.png': 'image/png',
 };
 
+const INIT_SCRIPT_TYPE = 'text/javascript; charset=utf-8';
+
+/** The media types of the page's files, for the OpenAPI document. */
+export const DOCS_ASSET_TYPES = [...new Set([...Object.values(PACKAGE_FILES), INIT_SCRIPT_TYPE])];
+
 // A file of its own rather than an inline script, so a strict Content-Security-Policy can be put in front.
 const INIT_SCRIPT = `window.ui = SwaggerUIBundle({
   url: '/openapi.json',
@@ -62,7 +67,7 @@ export function docsRoutes(router: Router, document: object): void {
     ctx.set('Cache-Control', 'public, max-age=3600');
     if (asset === 'init.js') {
       ctx.body = INIT_SCRIPT;
-      ctx.type = 'text/javascript; charset=utf-8';
+      ctx.type = INIT_SCRIPT_TYPE;
       return;
     }
     const type = Object.hasOwn(PACKAGE_FILES, asset) ? PACKAGE_FILES[asset] : undefined;

@@ -1,7 +1,8 @@
 import type Router from '@koa/router';
 import { DEFAULT_SYNC_PAGE } from '@todo/application';
-import { parseTaskId, type Replayable, type Task, type TaskId, validationError } from '@todo/domain';
+import { AppError, parseTaskId, type Replayable, type Task, type TaskId, validationError } from '@todo/domain';
 import type { Context } from 'koa';
+import { requireUser } from '../middleware/authentication.js';
 import { jsonBody } from '../middleware/json-body.js';
 import type { RequestState } from '../state.js';
 import type { UseCases } from '../use-cases.js';
@@ -18,12 +19,22 @@ import { validate } from '../wire/validate.js';
 type TaskContext = Context & { state: RequestState; params: Record<string, string> };
 
 export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCodec, syncTokens: SyncTokenCodec): void {
-  router.get('/api/tasks', async (ctx: TaskContext) => {
+  // A task route that finds nothing makes sure the caller's user row still exists (SPEC §2).
+  router.use('/api/tasks', async (ctx: TaskContext, next) => {
+    try {
+      await next();
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND' && ctx.state.userId !== undefined) await useCases.authenticate.recheck(ctx.state.userId);
+      throw error;
+    }
+  });
+  router.get('/api/tasks', requireUser, async (ctx: TaskContext) => {
     const owner = caller(ctx);
     const query = withDefaultOrder(validate(ListQuery, ctx.query));
     const scope = { userId: owner, status: query.status, sort: query.sort, order: query.order };
     const after = query.cursor === undefined ? null : cursors.decode(scope, query.cursor);
     const page = await useCases.listTasks.execute(owner, { ...scope, limit: query.limit ?? null, after });
+    if (page.tasks.length === 0) await useCases.authenticate.recheck(owner);
     const body = JSON.stringify({
       data: page.tasks.map(toTaskJson),
       meta: { count: page.tasks.length, next_cursor: page.next === null ? null : cursors.encode(scope, page.next) },
@@ -34,7 +45,7 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
     ctx.body = body;
   });
 
-  router.post('/api/tasks', jsonBody, async (ctx: TaskContext) => {
+  router.post('/api/tasks', requireUser, jsonBody, async (ctx: TaskContext) => {
     const body = objectBody(ctx);
     const draft = toNewTask(validate(CreateTaskBody, body));
     const once = idempotentRequest(ctx, '/api/tasks', body);
@@ -47,7 +58,7 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
   });
 
   // Before /api/tasks/:id, which would otherwise take "changes" for an id.
-  router.get('/api/tasks/changes', async (ctx: TaskContext) => {
+  router.get('/api/tasks/changes', requireUser, async (ctx: TaskContext) => {
     const owner = caller(ctx);
     const query = validate(ChangesQuery, ctx.query);
     const since = query.since === undefined ? null : syncTokens.decode(owner, query.since);
@@ -58,7 +69,7 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
     };
   });
 
-  router.get('/api/tasks/:id', async (ctx: TaskContext) => {
+  router.get('/api/tasks/:id', requireUser, async (ctx: TaskContext) => {
     const task = await useCases.getTask.execute(caller(ctx), taskId(ctx));
     if (notModified(ctx, taskEtag(task))) return;
     sendTask(ctx, { value: task, replayed: false });
@@ -69,16 +80,16 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
     const patch = toTaskPatch(validate(UpdateTaskBody, objectBody(ctx)));
     sendTask(ctx, { value: await useCases.updateTask.execute(caller(ctx), id, patch, ifMatch(ctx, id)), replayed: false });
   };
-  router.put('/api/tasks/:id', jsonBody, update);
-  router.patch('/api/tasks/:id', jsonBody, update);
+  router.put('/api/tasks/:id', requireUser, jsonBody, update);
+  router.patch('/api/tasks/:id', requireUser, jsonBody, update);
 
-  router.delete('/api/tasks/:id', async (ctx: TaskContext) => {
+  router.delete('/api/tasks/:id', requireUser, async (ctx: TaskContext) => {
     const id = taskId(ctx);
     await useCases.deleteTask.execute(caller(ctx), id, ifMatch(ctx, id));
     ctx.status = 204;
   });
 
-  router.patch('/api/tasks/:id/complete', async (ctx: TaskContext) => {
+  router.patch('/api/tasks/:id/complete', requireUser, async (ctx: TaskContext) => {
     const id = taskId(ctx);
     const once = idempotentRequest(ctx, `/api/tasks/${id}/complete`, null);
     const expected = ifMatch(ctx, id);
@@ -110,7 +121,7 @@ function ifMatch(ctx: TaskContext, id: TaskId) {
 
 function caller(ctx: TaskContext): string {
   const { userId } = ctx.state;
-  if (userId === undefined) throw new Error('task route reached without an authenticated user');
+  if (userId === undefined) throw new Error('task route reached without requireUser');
   return userId;
 }
 

@@ -1,5 +1,6 @@
 import { defaultOrder, SORT_ORDERS, TASK_SORTS, TASK_STATUSES } from '@todo/domain';
 import * as v from 'valibot';
+import { documentedAs } from './json-schema-hints.js';
 
 export const MAX_PAGE_SIZE = 500;
 
@@ -21,6 +22,7 @@ export const ListQuery = v.object({
       v.string((issue) => (Array.isArray(issue.input) ? 'limit must be given once' : 'limit must be a string')),
       v.description(`Page size, a whole number from 1 to ${MAX_PAGE_SIZE}. Without it every task is returned.`),
       v.regex(/^[1-9][0-9]{0,2}$/, `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
+      documentedAs({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE }),
       v.transform(Number),
       v.maxValue(MAX_PAGE_SIZE, `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
     ),

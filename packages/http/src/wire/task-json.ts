@@ -1,6 +1,6 @@
 import { MAX_TASK_ID, TITLE_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, type Task } from '@todo/domain';
 import * as v from 'valibot';
-import { codePoints } from './json-schema-hints.js';
+import { codePoints, trimmedTitle } from './json-schema-hints.js';
 
 const timestamp = (description: string) => v.pipe(v.string(), v.isoTimestamp(), v.description(description));
 import { isoString } from './iso-time.js';
@@ -9,7 +9,7 @@ import { isoString } from './iso-time.js';
 export const TaskJson = v.object({
   id: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_TASK_ID)),
   user_id: v.pipe(v.string(), v.description("The owner: the token's subject.")),
-  title: v.pipe(v.string(), codePoints({ minLength: 1, maxLength: TITLE_MAX_LENGTH })),
+  title: v.pipe(v.string(), codePoints({ minLength: 1, maxLength: TITLE_MAX_LENGTH }), trimmedTitle),
   description: v.nullable(v.pipe(v.string(), codePoints({ maxLength: DESCRIPTION_MAX_LENGTH }))),
   completed: v.boolean(),
   due_date: v.nullable(timestamp('UTC, with Z; a date-only input reads as midnight UTC.')),

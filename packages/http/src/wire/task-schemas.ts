@@ -2,7 +2,7 @@ import {
   DESCRIPTION_MAX_LENGTH, descriptionProblem, normalizeTitle, parseDueDate, TITLE_MAX_LENGTH, titleProblem, type NewTask, type TaskPatch,
 } from '@todo/domain';
 import * as v from 'valibot';
-import { codePoints, dateOrDateTime } from './json-schema-hints.js';
+import { atLeastOneProperty, codePoints, dateOrDateTime, untrimmedTitle } from './json-schema-hints.js';
 import { rule } from './validate.js';
 
 const typeMessage = (field: string, type: string) => (issue: v.BaseIssue<unknown>) =>
@@ -11,8 +11,9 @@ const typeMessage = (field: string, type: string) => (issue: v.BaseIssue<unknown
 // Documentation goes before the first transform: the OpenAPI document describes the input, which ends there.
 export const Title = v.pipe(
   v.string(typeMessage('Title', 'a string')),
-  v.description(`Trimmed of leading and trailing white space, then 1–${TITLE_MAX_LENGTH} characters (Unicode code points).`),
+  v.description(`Trimmed of leading and trailing white space, then 1–${TITLE_MAX_LENGTH} characters (Unicode code points); no U+0000.`),
   codePoints({ minLength: 1, maxLength: TITLE_MAX_LENGTH }),
+  untrimmedTitle,
   v.transform(normalizeTitle),
   rule(titleProblem),
 );
@@ -30,7 +31,7 @@ export const DueDate = v.nullable(
   v.pipe(
     v.string('Due date must be an ISO-8601 string or null'),
     v.description('ISO-8601 date (midnight UTC) or date-time with Z or an offset; returned in UTC with Z; null for none.'),
-    dateOrDateTime,
+    dateOrDateTime(),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const date = parseDueDate(dataset.value);
       if (date !== null) return date;
@@ -64,7 +65,7 @@ const updateFields = {
 export const UpdateTaskBody = v.pipe(
   v.object(updateFields),
   v.description('Only the fields sent change; at least one of them is required. Unknown fields are ignored.'),
-  v.metadata({ anyOf: Object.keys(updateFields).map((field) => ({ required: [field] })) }),
+  atLeastOneProperty(),
 );
 
 export function toNewTask(body: v.InferOutput<typeof CreateTaskBody>): NewTask {

@@ -3,7 +3,7 @@ import type { Sql } from './connect.js';
 import type { TaskRow } from './task-rows.js';
 
 /** A task row or a tombstone (`deleted`, with only the id and version), and the owner's latest version; nulls when nothing changed. */
-export type ChangeRow = { [K in keyof TaskRow]: TaskRow[K] | null } & { deleted: boolean | null; latest: string | null };
+export type ChangeRow = { [K in keyof TaskRow]: TaskRow[K] | null } & { deleted: boolean | null; latest: string | null; epoch: string | null };
 
 /**
  * The owner's changes after a version, oldest first, at most `limit`, and the owner's latest
@@ -14,7 +14,7 @@ export type ChangeRow = { [K in keyof TaskRow]: TaskRow[K] | null } & { deleted:
  */
 export function changesSinceQuery(sql: Sql, owner: UserId, after: TaskVersion, limit: number) {
   return sql<ChangeRow[]>`
-    select users.change_seq as latest, change.*
+    select users.change_seq as latest, (extract(epoch from users.created_at) * 1000)::bigint as epoch, change.*
     from (select ${owner}::text as id) as caller
     left join users on users.id = caller.id
     left join lateral (

@@ -3,9 +3,10 @@ import {
   type UserId,
 } from '@todo/domain';
 import type { ChangeBatch, KeyClaim, Once, TaskQuery, TaskRepository } from '@todo/application';
+import type postgres from 'postgres';
 import type { Sql } from './connect.js';
-import { DEFAULT_DB_TIMEOUT_MS, guard, type RepositoryOptions } from './errors.js';
-import { type ChangeRow, changesSinceQuery } from './changes-query.js';
+import { bounded, DEFAULT_DB_TIMEOUT_MS, type RepositoryOptions } from './bounded.js';
+import { changesSinceQuery } from './changes-query.js';
 import { listTasksQuery } from './keyset.js';
 import { fromTaskJson, type TaskJsonRow, toTask, type TaskRow } from './task-rows.js';
 
@@ -36,21 +37,19 @@ export class PostgresTaskRepository implements TaskRepository {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_DB_TIMEOUT_MS;
   }
 
-  create(owner: UserId, draft: NewTask, at: Date): Promise<Task> {
+  async create(owner: UserId, draft: NewTask, at: Date): Promise<Task> {
     const sql = this.#sql;
-    return guard(async () => {
-      // The owner's row is re-created if it has gone missing, and bumped: one statement, one round trip.
-      const [row] = await sql<TaskRow[]>`
-        with seq as (
-          insert into users (id, created_at, updated_at, change_seq) values (${owner}, ${at}, ${at}, 1)
-          on conflict (id) do update set change_seq = users.change_seq + 1
-          returning change_seq
-        )
-        insert into tasks (user_id, title, description, completed, due_date, created_at, updated_at, version)
-        values (${owner}, ${draft.title}, ${draft.description}, ${draft.completed}, ${draft.dueDate}, ${at}, ${at}, (select change_seq from seq))
-        returning *`;
-      return toTask(row!);
-    }, this.#timeoutMs);
+    // The owner's row is re-created if it has gone missing, and bumped: one statement, one round trip.
+    const [row] = await bounded(sql<TaskRow[]>`
+      with seq as (
+        insert into users (id, created_at, updated_at, change_seq) values (${owner}, ${at}, ${at}, 1)
+        on conflict (id) do update set change_seq = users.change_seq + 1
+        returning change_seq
+      )
+      insert into tasks (user_id, title, description, completed, due_date, created_at, updated_at, version)
+      values (${owner}, ${draft.title}, ${draft.description}, ${draft.completed}, ${draft.dueDate}, ${at}, ${at}, (select change_seq from seq))
+      returning *`, this.#timeoutMs);
+    return toTask(row!);
   }
 
   /**
@@ -80,22 +79,18 @@ export class PostgresTaskRepository implements TaskRepository {
       ${this.#onceResult()}`) as Promise<Once<Task>>;
   }
 
-  get(owner: UserId, id: TaskId): Promise<Task | null> {
+  async get(owner: UserId, id: TaskId): Promise<Task | null> {
     const sql = this.#sql;
-    return guard(async () => {
-      const [row] = await sql<TaskRow[]>`select * from tasks where user_id = ${owner} and id = ${id}`;
-      return row === undefined ? null : toTask(row);
-    }, this.#timeoutMs);
+    const [row] = await bounded(sql<TaskRow[]>`select * from tasks where user_id = ${owner} and id = ${id}`, this.#timeoutMs);
+    return row === undefined ? null : toTask(row);
   }
 
-  list(owner: UserId, query: TaskQuery): Promise<Task[]> {
-    return guard(async () => {
-      const rows: TaskRow[] = await listTasksQuery(this.#sql, owner, query);
-      return rows.map(toTask);
-    }, this.#timeoutMs);
+  async list(owner: UserId, query: TaskQuery): Promise<Task[]> {
+    const rows = await bounded(listTasksQuery(this.#sql, owner, query) as postgres.PendingQuery<TaskRow[]>, this.#timeoutMs);
+    return rows.map(toTask);
   }
 
-  update(owner: UserId, id: TaskId, patch: TaskPatch, at: Date, expected?: ExpectedVersion): Promise<Task | null> {
+  async update(owner: UserId, id: TaskId, patch: TaskPatch, at: Date, expected?: ExpectedVersion): Promise<Task | null> {
     const sql = this.#sql;
     const columns = {
       ...(patch.title !== undefined && { title: patch.title }),
@@ -104,24 +99,20 @@ export class PostgresTaskRepository implements TaskRepository {
       ...(patch.dueDate !== undefined && { due_date: patch.dueDate }),
       updated_at: at,
     };
-    return guard(async () => {
-      const [row] = await sql<TaskRow[]>`
-        with ${this.#target(owner, id, expected)}, ${this.#bump(owner)}
-        update tasks set ${sql(columns)}, version = (select change_seq from seq)
-        where user_id = ${owner} and id = (select id from target)
-        returning *`;
-      return row === undefined ? null : toTask(row);
-    }, this.#timeoutMs);
+    const [row] = await bounded(sql<TaskRow[]>`
+      with ${this.#target(owner, id, expected)}, ${this.#bump(owner)}
+      update tasks set ${sql(columns)}, version = (select change_seq from seq)
+      where user_id = ${owner} and id = (select id from target)
+      returning *`, this.#timeoutMs);
+    return row === undefined ? null : toTask(row);
   }
 
-  toggleCompletion(owner: UserId, id: TaskId, at: Date, expected?: ExpectedVersion): Promise<Task | null> {
+  async toggleCompletion(owner: UserId, id: TaskId, at: Date, expected?: ExpectedVersion): Promise<Task | null> {
     const sql = this.#sql;
-    return guard(async () => {
-      const [row] = await sql<TaskRow[]>`
-        with ${this.#target(owner, id, expected)}, ${this.#bump(owner)}
-        ${this.#toggle(owner, at)}`;
-      return row === undefined ? null : toTask(row);
-    }, this.#timeoutMs);
+    const [row] = await bounded(sql<TaskRow[]>`
+      with ${this.#target(owner, id, expected)}, ${this.#bump(owner)}
+      ${this.#toggle(owner, at)}`, this.#timeoutMs);
+    return row === undefined ? null : toTask(row);
   }
 
   toggleCompletionOnce(owner: UserId, id: TaskId, at: Date, expected: ExpectedVersion | undefined, claim: KeyClaim): Promise<Once<Task | null>> {
@@ -135,62 +126,50 @@ export class PostgresTaskRepository implements TaskRepository {
       ${this.#onceResult()}`);
   }
 
-  delete(owner: UserId, id: TaskId, at: Date, expected?: ExpectedVersion): Promise<boolean> {
+  async delete(owner: UserId, id: TaskId, at: Date, expected?: ExpectedVersion): Promise<boolean> {
     const sql = this.#sql;
-    return guard(async () => {
-      // The bump gives the deletion its place in the owner's order of changes; the tombstone
-      // keeps that place for the changes feed, committed with the deletion.
-      const result = await sql`
-        with ${this.#target(owner, id, expected)}, ${this.#bump(owner)},
-        gone as (delete from tasks where user_id = ${owner} and id = (select id from target) and exists (select 1 from seq) returning id)
-        insert into task_tombstones (user_id, task_id, version, deleted_at)
-        select ${owner}, gone.id, seq.change_seq, ${at} from gone, seq`;
-      return result.count === 1;
-    }, this.#timeoutMs);
+    // The bump gives the deletion its place in the owner's order of changes; the tombstone
+    // keeps that place for the changes feed, committed with the deletion.
+    const result = await bounded(sql`
+      with ${this.#target(owner, id, expected)}, ${this.#bump(owner)},
+      gone as (delete from tasks where user_id = ${owner} and id = (select id from target) and exists (select 1 from seq) returning id)
+      insert into task_tombstones (user_id, task_id, version, deleted_at)
+      select ${owner}, gone.id, seq.change_seq, ${at} from gone, seq`, this.#timeoutMs);
+    return result.count === 1;
   }
 
-  changesSince(owner: UserId, after: TaskVersion, limit: number): Promise<ChangeBatch> {
-    const sql = this.#sql;
-    return guard(async () => {
-      const rows: ChangeRow[] = await changesSinceQuery(sql, owner, after, limit);
-      const changes: TaskChange[] = rows.filter((row) => row.version !== null).map((row) => row.deleted
-        ? { version: Number(row.version), deleted: Number(row.id) }
-        : { version: Number(row.version), task: toTask(row as TaskRow) });
-      return { changes, latest: Number(rows[0]?.latest ?? 0) };
-    }, this.#timeoutMs);
+  async changesSince(owner: UserId, after: TaskVersion, limit: number): Promise<ChangeBatch> {
+    const rows = await bounded(changesSinceQuery(this.#sql, owner, after, limit), this.#timeoutMs);
+    const changes: TaskChange[] = rows.filter((row) => row.version !== null).map((row) => row.deleted
+      ? { version: Number(row.version), deleted: Number(row.id) }
+      : { version: Number(row.version), task: toTask(row as TaskRow) });
+    return { changes, latest: Number(rows[0]?.latest ?? 0), epoch: Number(rows[0]?.epoch ?? 0) };
   }
 
   /** Any owner's rows: maintenance, not a request. Rows another purge is deleting are skipped, not waited for. */
-  purgeDeletions(before: Date, limit: number): Promise<number> {
-    const sql = this.#sql;
-    return guard(async () => {
-      const result = await sql`
-        delete from task_tombstones where (user_id, task_id) in (
-          select user_id, task_id from task_tombstones where deleted_at < ${before} limit ${limit} for update skip locked
-        )`;
-      return result.count;
-    }, this.#timeoutMs);
+  async purgeDeletions(before: Date, limit: number): Promise<number> {
+    const result = await bounded(this.#sql`
+      delete from task_tombstones where (user_id, task_id) in (
+        select user_id, task_id from task_tombstones where deleted_at < ${before} limit ${limit} for update skip locked
+      )`, this.#timeoutMs);
+    return result.count;
   }
 
-  findKept(owner: UserId, key: string, at: Date): Promise<KeptWrite | null> {
+  async findKept(owner: UserId, key: string, at: Date): Promise<KeptWrite | null> {
     const sql = this.#sql;
-    return guard(async () => {
-      const [row] = await sql<{ fingerprint: string; result: TaskJsonRow }[]>`
-        select fingerprint, result from idempotency_keys where user_id = ${owner} and key = ${key} and expires_at > ${at}`;
-      return row === undefined ? null : { fingerprint: row.fingerprint, task: fromTaskJson(row.result) };
-    }, this.#timeoutMs);
+    const [row] = await bounded(sql<{ fingerprint: string; result: TaskJsonRow }[]>`
+      select fingerprint, result from idempotency_keys where user_id = ${owner} and key = ${key} and expires_at > ${at}`, this.#timeoutMs);
+    return row === undefined ? null : { fingerprint: row.fingerprint, task: fromTaskJson(row.result) };
   }
 
   /** Any owner's rows: maintenance, not a request. Rows another purge is deleting are skipped, not waited for. */
-  purgeExpiredKeys(at: Date, limit: number): Promise<number> {
+  async purgeExpiredKeys(at: Date, limit: number): Promise<number> {
     const sql = this.#sql;
-    return guard(async () => {
-      const result = await sql`
-        delete from idempotency_keys where (user_id, key) in (
-          select user_id, key from idempotency_keys where expires_at <= ${at} limit ${limit} for update skip locked
-        )`;
-      return result.count;
-    }, this.#timeoutMs);
+    const result = await bounded(sql`
+      delete from idempotency_keys where (user_id, key) in (
+        select user_id, key from idempotency_keys where expires_at <= ${at} limit ${limit} for update skip locked
+      )`, this.#timeoutMs);
+    return result.count;
   }
 
   /** The owner's task, locked, if it matches `expected` (checked again on the newest row version once locked). */
@@ -233,18 +212,16 @@ export class PostgresTaskRepository implements TaskRepository {
    * that finds it taken (by a write that committed after the statement began, or by an expired
    * row not purged yet) fails whole, changing nothing, and runs again.
    */
-  #keyed(owner: UserId, claim: KeyClaim, at: Date, statement: () => Promise<OnceRow[]>): Promise<Once<Task | null>> {
-    return guard(async () => {
-      for (let attempt = 0; attempt < KEYED_ATTEMPTS; attempt++) {
-        try {
-          return toOnce((await statement())[0]!);
-        } catch (error) {
-          if ((error as { constraint_name?: unknown }).constraint_name !== KEY_TAKEN) throw error;
-          await this.#sql`delete from idempotency_keys where user_id = ${owner} and key = ${claim.key} and expires_at <= ${at}`;
-        }
+  async #keyed(owner: UserId, claim: KeyClaim, at: Date, statement: () => postgres.PendingQuery<OnceRow[]>): Promise<Once<Task | null>> {
+    for (let attempt = 0; attempt < KEYED_ATTEMPTS; attempt++) {
+      try {
+        return toOnce((await bounded(statement(), this.#timeoutMs))[0]!);
+      } catch (error) {
+        if ((error as { constraint_name?: unknown }).constraint_name !== KEY_TAKEN) throw error;
+        await bounded(this.#sql`delete from idempotency_keys where user_id = ${owner} and key = ${claim.key} and expires_at <= ${at}`, this.#timeoutMs);
       }
-      return { outcome: 'busy' } as const;
-    }, this.#timeoutMs);
+    }
+    return { outcome: 'busy' } as const;
   }
 
   /** One row whatever happened: the written task's columns (or nulls), and what the key kept (or nulls). */
