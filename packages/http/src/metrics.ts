@@ -129,7 +129,8 @@ function routePattern(ctx: { path: string; method: string }, router: Router): st
   const taken = (ctx as { _matchedRoute?: unknown })._matchedRoute;
   if (typeof taken === 'string') return taken;
   const match = router.match(ctx.path, ctx.method);
-  const layer = match.pathAndMethod[0] ?? match.path[0];
+  // Routes only: a router.use() layer matches every path under its prefix.
+  const layer = match.pathAndMethod.find((l) => l.methods.length > 0) ?? match.path.find((l) => l.methods.length > 0);
   return typeof layer?.path === 'string' ? layer.path : '(unmatched)';
 }
 
