@@ -9,3 +9,5 @@ export { UpdateTask } from './tasks/update-task.js';
 export { DeleteUser } from './users/delete-user.js';
 export { PurgeExpiredKeys } from './tasks/purge-expired-keys.js';
 export { DEFAULT_WRITE_POLICY, type WritePolicy } from './tasks/write-policy.js';
+export { SyncTasks, DEFAULT_SYNC_PAGE, type SyncPage, type SyncRequest } from './tasks/sync-tasks.js';
+export { PurgeOldDeletions } from './tasks/purge-old-deletions.js';

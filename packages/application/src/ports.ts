@@ -1,5 +1,6 @@
 import type {
-  ExpectedVersion, IdempotentRequest, KeptWrite, NewTask, SortOrder, Task, TaskId, TaskPatch, TaskPosition, TaskSort, TaskStatus, UserId,
+  ExpectedVersion, IdempotentRequest, KeptWrite, NewTask, SortOrder, Task, TaskChange, TaskId, TaskPatch, TaskPosition, TaskSort, TaskStatus,
+  TaskVersion, UserId,
 } from '@todo/domain';
 
 export interface TaskQuery {
@@ -28,6 +29,14 @@ export type Once<T> =
   | { readonly outcome: 'kept'; readonly kept: KeptWrite }
   | { readonly outcome: 'busy' };
 
+export interface ChangeBatch {
+  readonly changes: readonly TaskChange[];
+  /** The owner's latest version when the changes were read: nothing up to it is missing from a walk that reached it. */
+  readonly latest: TaskVersion;
+  /** When the owner's user row was created, in ms (0 when there is none): see SyncPosition.epoch. */
+  readonly epoch: number;
+}
+
 /**
  * Reads and writes always happen on behalf of an owner: another user's task looks exactly
  * like a missing one (`null` / `false`).
@@ -54,7 +63,16 @@ export interface TaskRepository {
   toggleCompletion(owner: UserId, id: TaskId, at: Date, expected?: ExpectedVersion): Promise<Task | null>;
   /** `toggleCompletion`, and the toggled task kept under the key in the same atomic step (only when it was toggled). */
   toggleCompletionOnce(owner: UserId, id: TaskId, at: Date, expected: ExpectedVersion | undefined, claim: KeyClaim): Promise<Once<Task | null>>;
-  delete(owner: UserId, id: TaskId, expected?: ExpectedVersion): Promise<boolean>;
+  /** Deletes the task and remembers the deletion (its id, a new version, `at`) for the changes feed. */
+  delete(owner: UserId, id: TaskId, at: Date, expected?: ExpectedVersion): Promise<boolean>;
+  /**
+   * The owner's changes with a version above `after`, oldest first, at most `limit`: each task
+   * written since, in its current state, and each task deleted since, by id. Read in one
+   * snapshot, together with the owner's latest version in it (0 before their first write).
+   */
+  changesSince(owner: UserId, after: TaskVersion, limit: number): Promise<ChangeBatch>;
+  /** Forgets up to `limit` remembered deletions (any owner's) made before `before`; how many it forgot. */
+  purgeDeletions(before: Date, limit: number): Promise<number>;
   /** The write kept under the owner's key, unless it had expired at `at`. */
   findKept(owner: UserId, key: string, at: Date): Promise<KeptWrite | null>;
   /** Forgets up to `limit` kept writes (any owner's) that expired at `at`; how many it forgot. */

@@ -93,8 +93,8 @@ describe('use-cases called directly refuse invalid input with details, before th
       assert.deepEqual(await refusedFields(new GetTask(store.tasks).execute('alice', id)), ['id'], `get ${String(id)}`);
       assert.deepEqual(await refusedFields(new ToggleTaskCompletion(store.tasks, clock).execute('alice', id)), ['id']);
       assert.deepEqual(await refusedFields(new ToggleTaskCompletion(store.tasks, clock).executeOnce('alice', id, undefined, { key: 'k', fingerprint: 'f' })), ['id']);
-      assert.deepEqual(await refusedFields(new DeleteTask(store.tasks).execute('alice', id, [1])), ['id']);
-      assert.deepEqual(await refusedFields(new DeleteTask(store.tasks).execute('alice', id)), ['id']);
+      assert.deepEqual(await refusedFields(new DeleteTask(store.tasks, clock).execute('alice', id, [1])), ['id']);
+      assert.deepEqual(await refusedFields(new DeleteTask(store.tasks, clock).execute('alice', id)), ['id']);
       assert.deepEqual(await refusedFields(new UpdateTask(store.tasks, clock).execute('alice', id, { title: 'x' })), ['id']);
     }
     assert.equal((await store.tasks.get('alice', task.id))?.completed, false);

@@ -38,10 +38,10 @@ describe('task use-cases', () => {
     for (const [owner, id] of [['bob', task.id], ['alice', 12345]] as const) {
       await assert.rejects(new GetTask(store.tasks).execute(owner, id), rejects('NOT_FOUND'));
       await assert.rejects(new ToggleTaskCompletion(store.tasks, clock).execute(owner, id), rejects('NOT_FOUND'));
-      await assert.rejects(new DeleteTask(store.tasks).execute(owner, id), rejects('NOT_FOUND'));
+      await assert.rejects(new DeleteTask(store.tasks, clock).execute(owner, id), rejects('NOT_FOUND'));
     }
     assert.equal((await new ToggleTaskCompletion(store.tasks, clock).execute('alice', task.id)).completed, true);
-    await new DeleteTask(store.tasks).execute('alice', task.id);
+    await new DeleteTask(store.tasks, clock).execute('alice', task.id);
   });
 
   it('ListTasks pages with a next position only when more tasks follow', async () => {

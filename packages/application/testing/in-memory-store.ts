@@ -1,8 +1,8 @@
 import {
-  compareForListing, comparePositions, type ExpectedVersion, type KeptWrite, matchesExpected, sortKey, type NewTask, type TaskPosition, type Task,
-  type TaskId, type TaskPatch, type UserId,
+  compareForListing, comparePositions, type ExpectedVersion, type KeptWrite, matchesExpected, sortKey, type NewTask, type TaskChange,
+  type TaskPosition, type Task, type TaskId, type TaskPatch, type UserId,
 } from '@todo/domain';
-import type { KeyClaim, Once, TaskQuery, TaskRepository, UserProfile, UserRepository } from '../src/ports.js';
+import type { ChangeBatch, KeyClaim, Once, TaskQuery, TaskRepository, UserProfile, UserRepository } from '../src/ports.js';
 
 export interface Store {
   readonly tasks: TaskRepository;
@@ -14,6 +14,13 @@ interface UserRow extends UserProfile {
   readonly updatedAt: Date;
   /** The last version given to one of this user's tasks. */
   readonly changeSeq: number;
+}
+
+interface Tombstone {
+  readonly userId: UserId;
+  readonly taskId: TaskId;
+  readonly version: number;
+  readonly deletedAt: Date;
 }
 
 interface KeptRow extends KeptWrite {
@@ -29,6 +36,8 @@ export function inMemoryStore(): Store {
   const tasks = new Map<TaskId, Task>();
   /** Kept writes by owner, then key. */
   const kept = new Map<UserId, Map<string, KeptRow>>();
+  /** Deleted tasks, by id (ids are never reused). */
+  const tombstones = new Map<TaskId, Tombstone>();
   let lastId = 0;
 
   const owned = (owner: UserId, id: TaskId, expected?: ExpectedVersion): Task | null => {
@@ -106,10 +115,32 @@ export function inMemoryStore(): Store {
       if (task !== null) keep(owner, claim, task);
       return { outcome: 'done', value: task };
     },
-    async delete(owner, id, expected) {
+    async delete(owner, id, at, expected) {
       if (owned(owner, id, expected) === null) return false;
-      nextVersion(owner);
+      tombstones.set(id, { userId: owner, taskId: id, version: nextVersion(owner), deletedAt: at });
       return tasks.delete(id);
+    },
+    async changesSince(owner, after, limit): Promise<ChangeBatch> {
+      const written: TaskChange[] = [...tasks.values()]
+        .filter((t) => t.userId === owner && t.version > after)
+        .map((task) => ({ version: task.version, task }));
+      const deleted: TaskChange[] = [...tombstones.values()]
+        .filter((t) => t.userId === owner && t.version > after)
+        .map((t) => ({ version: t.version, deleted: t.taskId }));
+      const changes = [...written, ...deleted].sort((a, b) => a.version - b.version).slice(0, limit);
+      const user = users.get(owner);
+      return { changes, latest: user?.changeSeq ?? 0, epoch: user?.createdAt.getTime() ?? 0 };
+    },
+    async purgeDeletions(before, limit) {
+      let purged = 0;
+      for (const [id, tombstone] of tombstones) {
+        if (purged === limit) break;
+        if (tombstone.deletedAt.getTime() < before.getTime()) {
+          tombstones.delete(id);
+          purged++;
+        }
+      }
+      return purged;
     },
     async findKept(owner, key, at) {
       const row = findKept(owner, key, at);
@@ -155,6 +186,7 @@ export function inMemoryStore(): Store {
       if (!users.delete(id)) return false;
       kept.delete(id);
       for (const task of tasks.values()) if (task.userId === id) tasks.delete(task.id);
+      for (const tombstone of tombstones.values()) if (tombstone.userId === id) tombstones.delete(tombstone.taskId);
       return true;
     },
   };

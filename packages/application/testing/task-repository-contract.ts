@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import type { TaskQuery } from '../src/ports.js';
 import { draft, plain, T0, T1, T2 } from './fixtures.js';
 import type { Store } from './in-memory-store.js';
+import { changesFeedContract } from './changes-feed-contract.js';
 
 export interface ContractOptions {
   readonly skip?: string | false;
@@ -78,7 +79,7 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
       assert.equal(await store.tasks.get('bob', task.id), null);
       assert.equal(await store.tasks.update('bob', task.id, taskPatch({ title: 'stolen' }), T1), null);
       assert.equal(await store.tasks.toggleCompletion('bob', task.id, T1), null);
-      assert.equal(await store.tasks.delete('bob', task.id), false);
+      assert.equal(await store.tasks.delete('bob', task.id, T1), false);
       assert.deepEqual(await store.tasks.list('bob', everything), []);
       assert.deepEqual(plain(await store.tasks.get('alice', task.id)), plain(task));
     });
@@ -87,7 +88,7 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
       assert.equal(await store.tasks.get('alice', 999_999), null);
       assert.equal(await store.tasks.update('alice', 999_999, taskPatch({ completed: true }), T1), null);
       assert.equal(await store.tasks.toggleCompletion('alice', 999_999, T1), null);
-      assert.equal(await store.tasks.delete('alice', 999_999), false);
+      assert.equal(await store.tasks.delete('alice', 999_999, T1), false);
     });
 
     it('changes only the fields in a patch, moves updatedAt and keeps createdAt', async () => {
@@ -126,9 +127,9 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
 
     it('deletes a task once', async () => {
       const task = await store.tasks.create('alice', draft('bye'), T0);
-      assert.equal(await store.tasks.delete('alice', task.id), true);
+      assert.equal(await store.tasks.delete('alice', task.id, T1), true);
       assert.equal(await store.tasks.get('alice', task.id), null);
-      assert.equal(await store.tasks.delete('alice', task.id), false);
+      assert.equal(await store.tasks.delete('alice', task.id, T1), false);
     });
 
     it("creates the owner's user row when it has gone missing", async () => {
@@ -136,6 +137,8 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
       assert.deepEqual(await store.users.find('carol'), { id: 'carol', email: null, name: null });
       assert.equal((await store.tasks.get('carol', task.id))?.title, 'first');
     });
+
+    changesFeedContract(open);
 
     describe('versions and conditional writes', () => {
       it('gives a new, higher version on every write kind, never reused across the owner\'s tasks', async () => {
@@ -149,7 +152,7 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
         assert.equal(new Set(versions).size, versions.length);
         assert.equal(back.completed, first.completed, 'toggled back to the same state, yet a new version');
         assert.equal((await store.tasks.get('alice', first.id))?.version, back.version);
-        assert.equal(await store.tasks.delete('alice', other.id, [other.version]), true);
+        assert.equal(await store.tasks.delete('alice', other.id, T1, [other.version]), true);
         const after = await store.tasks.create('alice', draft('three'), T2);
         assert.equal(after.version, back.version + 2, 'the delete took a version too');
         const bobs = await store.tasks.create('bob', draft('bob'), T0);
@@ -164,13 +167,13 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
         assert.equal(await store.tasks.update('alice', task.id, taskPatch({ title: 'lost' }), T2, stale), null);
         assert.equal(await store.tasks.update('alice', task.id, taskPatch({ title: 'lost' }), T2, []), null);
         assert.equal(await store.tasks.toggleCompletion('alice', task.id, T2, stale), null);
-        assert.equal(await store.tasks.delete('alice', task.id, stale), false);
+        assert.equal(await store.tasks.delete('alice', task.id, T1, stale), false);
         assert.deepEqual(plain(await store.tasks.get('alice', task.id)), plain(updated));
         const anyVersion = (await store.tasks.toggleCompletion('alice', task.id, T2, 'any'))!;
         assert.equal(anyVersion.version, updated.version + 1, 'the refused writes took no version');
         assert.equal(await store.tasks.update('bob', task.id, taskPatch({ title: 'x' }), T2, [anyVersion.version]), null);
         assert.equal(await store.tasks.toggleCompletion('alice', 999_999, T2, 'any'), null);
-        assert.equal(await store.tasks.delete('alice', task.id, [anyVersion.version]), true);
+        assert.equal(await store.tasks.delete('alice', task.id, T1, [anyVersion.version]), true);
       });
 
       it('lets exactly one of 50 concurrent conditional updates with the same version through', async () => {
@@ -191,7 +194,7 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
         assert.equal(toggles.filter((t) => t !== null).length, 1);
         const current = (await store.tasks.get('alice', task.id))!;
         assert.equal(current.completed, true);
-        const deletes = await Promise.all(Array.from({ length: 20 }, () => store.tasks.delete('alice', task.id, [current.version])));
+        const deletes = await Promise.all(Array.from({ length: 20 }, () => store.tasks.delete('alice', task.id, T1, [current.version])));
         assert.equal(deletes.filter(Boolean).length, 1);
       });
     });

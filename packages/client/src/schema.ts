@@ -19,6 +19,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delta sync: what changed (created, updated, deleted) since a sync token */
+        get: operations["syncTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}": {
         parameters: {
             query?: never;
@@ -222,7 +239,7 @@ export interface components {
         ErrorBody: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_ERROR" | "NOT_FOUND" | "UNAUTHENTICATED" | "SERVICE_UNAVAILABLE" | "METHOD_NOT_ALLOWED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_FLIGHT";
+                code: "VALIDATION_ERROR" | "NOT_FOUND" | "UNAUTHENTICATED" | "SERVICE_UNAVAILABLE" | "METHOD_NOT_ALLOWED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_FLIGHT" | "SYNC_TOKEN_EXPIRED";
                 /** @description For people; never a stack trace, SQL or token detail. */
                 message: string;
                 /** @description Only on 422 VALIDATION_ERROR: one entry per field at fault (body fields, query parameters, or id). */
@@ -244,6 +261,21 @@ export interface components {
                 count: number;
                 /** @description Pass as cursor for the next page; null on the last page. */
                 next_cursor: string | null;
+            };
+        };
+        /** @description What changed since the sync token: apply upserted (by id), then deleted, then continue from meta.next_since. */
+        TaskChanges: {
+            data: {
+                /** @description Tasks created or changed since the token, each once, as they are now. */
+                upserted: components["schemas"]["Task"][];
+                /** @description Ids of tasks deleted since the token. */
+                deleted: number[];
+            };
+            meta: {
+                /** @description Pass as since next time (opaque, bound to this user). */
+                next_since: string;
+                /** @description More changes follow already: ask again right away with next_since. */
+                has_more: boolean;
             };
         };
         /** @description An OpenAPI 3.1 document: its top, the rest as the OpenAPI specification says. */
@@ -604,6 +636,31 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
+        /** @description The sync token is older than the deletions remembered (CHANGES_RETENTION_DAYS), or from before the account was deleted: sync again without since. */
+        SyncTokenExpired: {
+            headers: {
+                /** @description The caller's X-Request-Id when it is 1–128 characters of A–Z a–z 0–9 . _ : -, else a fresh UUID. */
+                "X-Request-Id": string;
+                /** @description Requests per minute allowed to this user (or client IP without a valid token). */
+                "RateLimit-Limit": number;
+                /** @description Requests left right now. */
+                "RateLimit-Remaining": number;
+                /** @description Seconds until the allowance is full again. */
+                "RateLimit-Reset": number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "SYNC_TOKEN_EXPIRED",
+                 *         "message": "The sync token is older than the deletions remembered: sync again without since"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
         /** @description The database, or the JWKS with no usable cached key, cannot be reached. */
         ServiceUnavailable: {
             headers: {
@@ -760,6 +817,46 @@ export interface operations {
             409: components["responses"]["IdempotencyKeyInFlight"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    syncTasks: {
+        parameters: {
+            query?: {
+                /** @description Opaque: meta.next_since of an earlier answer to the same user. Without it: every current task, as a snapshot. */
+                since?: string;
+                /** @description Changes per page (upserted and deleted together), a whole number from 1 to 500; 500 when not given. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Changes in the order they committed, each task once; without since, every current task (a snapshot). */
+            200: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it is 1–128 characters of A–Z a–z 0–9 . _ : -, else a fresh UUID. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute allowed to this user (or client IP without a valid token). */
+                    "RateLimit-Limit": number;
+                    /** @description Requests left right now. */
+                    "RateLimit-Remaining": number;
+                    /** @description Seconds until the allowance is full again. */
+                    "RateLimit-Reset": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskChanges"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            405: components["responses"]["MethodNotAllowed"];
+            410: components["responses"]["SyncTokenExpired"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];

@@ -9,10 +9,12 @@
  * - PRECONDITION_REQUIRED: a write to an existing task came without an expected version, and one is required.
  * - IDEMPOTENCY_KEY_REUSED: the idempotency key was first used for a different request.
  * - IDEMPOTENCY_KEY_IN_FLIGHT: another request with the same idempotency key has not settled yet; retry shortly.
+ * - SYNC_TOKEN_EXPIRED: a sync position older than the deletions still remembered; sync again from scratch.
  */
 export type AppErrorCode =
   | 'VALIDATION' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'UNAVAILABLE'
-  | 'PRECONDITION_FAILED' | 'PRECONDITION_REQUIRED' | 'IDEMPOTENCY_KEY_REUSED' | 'IDEMPOTENCY_KEY_IN_FLIGHT';
+  | 'PRECONDITION_FAILED' | 'PRECONDITION_REQUIRED' | 'IDEMPOTENCY_KEY_REUSED' | 'IDEMPOTENCY_KEY_IN_FLIGHT'
+  | 'SYNC_TOKEN_EXPIRED';
 
 export interface FieldIssue {
   readonly field: string;

@@ -5,3 +5,4 @@ export * from './task-input.js';
 export * from './text.js';
 export * from './task-order.js';
 export * from './conditional.js';
+export * from './changes.js';

@@ -16,6 +16,7 @@ import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { taskRoutes } from './routes/tasks.js';
 import type { UseCases } from './use-cases.js';
 import { CursorCodec } from './wire/cursor.js';
+import { SyncTokenCodec } from './wire/sync-token.js';
 
 export interface AppOptions {
   readonly useCases: UseCases;
@@ -24,7 +25,7 @@ export interface AppOptions {
   readonly rateLimitPerMinute: number;
   /** Where the buckets live; default: this process's memory (RATE_LIMIT_STORE=memory). */
   readonly rateLimitStore?: RateLimitStore;
-  /** Keys the paging cursors' MAC; stable across restarts and workers. */
+  /** Keys the MACs of paging cursors and sync tokens; stable across restarts and workers. */
   readonly cursorSecret: string;
   readonly isReady: ReadinessCheck;
   /** METRICS_PORT set: every request counted and timed. */
@@ -41,7 +42,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   // Exact and case-sensitive (SPEC §3): `/API/tasks` and `/api/tasks/` are not routes.
   const router = new Router({ sensitive: true, strict: true });
   healthRoutes(router, options.isReady);
-  taskRoutes(router, options.useCases, new CursorCodec(options.cursorSecret));
+  taskRoutes(router, options.useCases, new CursorCodec(options.cursorSecret), new SyncTokenCodec(options.cursorSecret));
   docsRoutes(router, openApiDocument());
 
   if (options.metrics !== undefined) app.use(options.metrics.middleware(router));

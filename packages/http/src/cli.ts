@@ -17,6 +17,7 @@ const EXIT = {
   PRECONDITION_REQUIRED: 65,
   IDEMPOTENCY_KEY_REUSED: 65,
   IDEMPOTENCY_KEY_IN_FLIGHT: 75, // EX_TEMPFAIL
+  SYNC_TOKEN_EXPIRED: 65,
 } as const satisfies Record<AppErrorCode, number>;
 const EXIT_USAGE = 64;
 const EXIT_SOFTWARE = 70;

@@ -15,6 +15,8 @@ export interface ApplicationOptions {
   readonly clock?: Clock;
   /** REQUIRE_IF_MATCH and IDEMPOTENCY_TTL_S; the defaults when not given. */
   readonly policy?: WritePolicy;
+  /** CHANGES_RETENTION_DAYS; the default when not given. */
+  readonly changesRetentionDays?: number;
   /**
    * DB_STARTUP_TIMEOUT_MS (the server): how long migrating is retried while the database cannot be
    * reached. Without it, one try (the CLI fails at once).
@@ -59,7 +61,7 @@ export async function openApplication(options: ApplicationOptions): Promise<Appl
   const container = newContainer();
   container.bind(PORTS.Clock).toConstantValue(options.clock ?? systemClock);
   bindTokenVerifier(container, options.verifier);
-  bindUseCases(container, options.policy);
+  bindUseCases(container, options.policy, options.changesRetentionDays);
 
   let migrations: readonly string[] = [];
   let description = 'repositories given by the caller';

@@ -32,6 +32,8 @@ export interface Config {
   readonly requireIfMatch: boolean;
   /** How long a write made under an Idempotency-Key is replayed. */
   readonly idempotencyTtlSeconds: number;
+  /** How long deletions are remembered for the changes feed. */
+  readonly changesRetentionDays: number;
   /** The longest a bearer token may be valid (`exp` from now, and from `iat`); longer ones are refused. */
   readonly jwtMaxLifetimeSeconds: number;
   /** Worker processes sharing the port (node:cluster); 1 runs the server in this process. */
@@ -90,6 +92,7 @@ const EnvSchema = v.object({
   WEB_CONCURRENCY: v.optional(integer(1, 256), '1'),
   REQUIRE_IF_MATCH: v.optional(boolean, 'false'),
   IDEMPOTENCY_TTL_S: v.optional(integer(1, 31_536_000), '86400'),
+  CHANGES_RETENTION_DAYS: v.optional(integer(1, 3650), '30'),
 });
 
 /** Reads the environment (SPEC §1). Throws ConfigError naming the first variable that is wrong. */
@@ -135,6 +138,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     webConcurrency: e.WEB_CONCURRENCY,
     requireIfMatch: e.REQUIRE_IF_MATCH,
     idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_S,
+    changesRetentionDays: e.CHANGES_RETENTION_DAYS,
   };
 }
 

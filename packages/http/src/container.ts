@@ -1,6 +1,6 @@
 import {
-  Authenticate, type Clock, CreateTask, DEFAULT_WRITE_POLICY, DeleteTask, DeleteUser, GetTask, ListTasks, PurgeExpiredKeys,
-  type TaskRepository, ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository, type WritePolicy,
+  Authenticate, type Clock, CreateTask, DEFAULT_WRITE_POLICY, DeleteTask, DeleteUser, GetTask, ListTasks, PurgeExpiredKeys, PurgeOldDeletions,
+  SyncTasks, type TaskRepository, ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository, type WritePolicy,
 } from '@todo/application';
 import {
   CachedTokenVerifier, type Database, JoseTokenVerifier, type JwksObserver, PostgresTaskRepository, PostgresUserRepository,
@@ -36,8 +36,13 @@ export function newContainer(): Container {
   return new Container({ defaultScope: 'Singleton' });
 }
 
-/** `policy`: REQUIRE_IF_MATCH and IDEMPOTENCY_TTL_S, from the configuration (the defaults when not given). */
-export function bindUseCases(c: Container, policy: WritePolicy = DEFAULT_WRITE_POLICY): void {
+export const DEFAULT_CHANGES_RETENTION_DAYS = 30;
+
+/**
+ * `policy`: REQUIRE_IF_MATCH and IDEMPOTENCY_TTL_S; `retentionDays`: CHANGES_RETENTION_DAYS;
+ * from the configuration (the defaults when not given).
+ */
+export function bindUseCases(c: Container, policy: WritePolicy = DEFAULT_WRITE_POLICY, retentionDays = DEFAULT_CHANGES_RETENTION_DAYS): void {
   c.bind(PORTS.WritePolicy).toConstantValue(policy);
   c.bind(Authenticate).toResolvedValue(
     (verifier: TokenVerifier, users: UserRepository, clock: Clock) => new Authenticate(verifier, users, clock),
@@ -58,10 +63,15 @@ export function bindUseCases(c: Container, policy: WritePolicy = DEFAULT_WRITE_P
     [PORTS.TaskRepository, PORTS.Clock, PORTS.WritePolicy],
   );
   c.bind(DeleteTask).toResolvedValue(
-    (tasks: TaskRepository, rules: WritePolicy) => new DeleteTask(tasks, rules),
-    [PORTS.TaskRepository, PORTS.WritePolicy],
+    (tasks: TaskRepository, clock: Clock, rules: WritePolicy) => new DeleteTask(tasks, clock, rules),
+    [PORTS.TaskRepository, PORTS.Clock, PORTS.WritePolicy],
   );
   c.bind(PurgeExpiredKeys).toResolvedValue((tasks: TaskRepository, clock: Clock) => new PurgeExpiredKeys(tasks, clock), [PORTS.TaskRepository, PORTS.Clock]);
+  c.bind(SyncTasks).toResolvedValue((tasks: TaskRepository, clock: Clock) => new SyncTasks(tasks, clock, retentionDays), [PORTS.TaskRepository, PORTS.Clock]);
+  c.bind(PurgeOldDeletions).toResolvedValue(
+    (tasks: TaskRepository, clock: Clock) => new PurgeOldDeletions(tasks, clock, retentionDays),
+    [PORTS.TaskRepository, PORTS.Clock],
+  );
   c.bind(DeleteUser).toResolvedValue((users: UserRepository) => new DeleteUser(users), [PORTS.UserRepository]);
 }
 
@@ -119,5 +129,7 @@ export function resolveUseCases(c: Container): UseCases {
     deleteTask: c.get(DeleteTask),
     deleteUser: c.get(DeleteUser),
     purgeExpiredKeys: c.get(PurgeExpiredKeys),
+    syncTasks: c.get(SyncTasks),
+    purgeOldDeletions: c.get(PurgeOldDeletions),
   };
 }

@@ -35,6 +35,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     store: { database: config },
     verifier: joseVerifier(config, metrics?.jwksObserver),
     policy: { requireIfMatch: config.requireIfMatch, idempotencyTtlSeconds: config.idempotencyTtlSeconds },
+    changesRetentionDays: config.changesRetentionDays,
     startupTimeoutMs: config.dbStartupTimeoutMs,
     meter,
     logger,
@@ -64,7 +65,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info({ database: application.description }, 'database ready');
-  const sweeper = startKeySweeper(useCases.purgeExpiredKeys, logger);
+  const sweeper = startKeySweeper([
+    { what: 'expired idempotency keys', use: useCases.purgeExpiredKeys },
+    { what: 'deletions older than CHANGES_RETENTION_DAYS', use: useCases.purgeOldDeletions },
+  ], logger);
   let metricsServer: MetricsServer | undefined;
   if (metrics !== undefined && config.metricsPort !== null && !cluster.isWorker) {
     metricsServer = await startMetricsServer(config.host, config.metricsPort, renderRegistry(metrics.registry));

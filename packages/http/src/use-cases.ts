@@ -1,5 +1,6 @@
 import type {
-  Authenticate, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, PurgeExpiredKeys, ToggleTaskCompletion, UpdateTask,
+  Authenticate, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, PurgeExpiredKeys, PurgeOldDeletions, SyncTasks, ToggleTaskCompletion,
+  UpdateTask,
 } from '@todo/application';
 
 /** The use-cases as plain objects: what the routes and the CLI receive from the composition root. */
@@ -13,4 +14,6 @@ export interface UseCases {
   readonly deleteTask: DeleteTask;
   readonly deleteUser: DeleteUser;
   readonly purgeExpiredKeys: PurgeExpiredKeys;
+  readonly syncTasks: SyncTasks;
+  readonly purgeOldDeletions: PurgeOldDeletions;
 }

@@ -26,6 +26,8 @@ export interface TestAppOptions {
   readonly isReady?: ReadinessCheck;
   /** REQUIRE_IF_MATCH and IDEMPOTENCY_TTL_S; the defaults when not given. */
   readonly writePolicy?: WritePolicy;
+  /** CHANGES_RETENTION_DAYS; the default when not given. */
+  readonly changesRetentionDays?: number;
   /** The production limits unless given. */
   readonly serverLimits?: ServerLimits;
   /** Counts and times the requests, as with METRICS_PORT. */
@@ -61,6 +63,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     verifier,
     ...(options.clock !== undefined && { clock: options.clock }),
     ...(options.writePolicy !== undefined && { policy: options.writePolicy }),
+    ...(options.changesRetentionDays !== undefined && { changesRetentionDays: options.changesRetentionDays }),
   });
 
   const logs: Record<string, unknown>[] = [];

@@ -87,6 +87,11 @@ export async function exerciseEveryOperation(client: TasksClient, anonymous: Tas
   assert.equal(second.meta.next_cursor, null);
   assert.deepEqual(ok(await client.GET('/api/tasks', { params: { query: { status: 'completed' } } }), 200).meta.count, 1);
 
+  // Delta sync: a snapshot, then only what changes, following meta.next_since.
+  const snapshot = ok(await client.GET('/api/tasks/changes', { params: { query: { limit: 500 } } }), 200);
+  assert.deepEqual(snapshot.data.upserted.map((task) => task.id), created.map((task) => task.id));
+  assert.equal(snapshot.meta.has_more, false);
+
   const path = { params: { path: { id: report.id } } };
   assert.deepEqual(ok(await client.GET('/api/tasks/{id}', path), 200).data, report);
   assert.equal(ok(await client.PUT('/api/tasks/{id}', { ...path, body: { completed: true } }), 200).data.completed, true);
@@ -96,11 +101,14 @@ export async function exerciseEveryOperation(client: TasksClient, anonymous: Tas
   const deleted = await client.DELETE('/api/tasks/{id}', path);
   assert.equal(deleted.response.status, 204);
   failed(await client.GET('/api/tasks/{id}', path), 404, 'NOT_FOUND');
+  const delta = ok(await client.GET('/api/tasks/changes', { params: { query: { since: snapshot.meta.next_since } } }), 200);
+  assert.deepEqual([delta.data.upserted, delta.data.deleted], [[], [report.id]]);
 
   // Failures the types cannot rule out come back as ErrorBody.
   failed(await anonymous.GET('/api/tasks'), 401, 'UNAUTHENTICATED');
   const blank = failed(await client.POST('/api/tasks', { body: { title: '   ' } }), 422, 'VALIDATION_ERROR');
   assert.deepEqual(blank.error.details, [{ field: 'title', message: 'Title is required' }]);
   failed(await client.GET('/api/tasks', { params: { query: { limit: 501 } } }), 422, 'VALIDATION_ERROR');
+  failed(await client.GET('/api/tasks/changes', { params: { query: { since: 'not.a-token' } } }), 422, 'VALIDATION_ERROR');
   failed(await client.POST('/api/tasks', { body: { title: 't', due_date: '2026-02-30' } }), 422, 'VALIDATION_ERROR');
 }

@@ -1,4 +1,5 @@
 import type { Clock, TaskRepository } from '../ports.js';
+import { purgeInBatches } from './purge-in-batches.js';
 
 /**
  * Forgets the writes kept under idempotency keys once they have expired, a bounded batch at
@@ -13,15 +14,8 @@ export class PurgeExpiredKeys {
     this.#clock = clock;
   }
 
-  /** Purges batches of `batchSize` until one comes back short or `maxBatches` ran; how many were purged. */
-  async execute(batchSize = 500, maxBatches = 20): Promise<number> {
+  execute(batchSize?: number, maxBatches?: number): Promise<number> {
     const at = this.#clock.now();
-    let purged = 0;
-    for (let batch = 0; batch < maxBatches; batch++) {
-      const count = await this.#tasks.purgeExpiredKeys(at, batchSize);
-      purged += count;
-      if (count < batchSize) break;
-    }
-    return purged;
+    return purgeInBatches((limit) => this.#tasks.purgeExpiredKeys(at, limit), batchSize, maxBatches);
   }
 }

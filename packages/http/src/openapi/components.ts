@@ -152,6 +152,13 @@ const FAILURES = {
     message: "This write needs an If-Match header with the task's ETag",
     always: RATE_LIMIT,
   },
+  SyncTokenExpired: {
+    status: 410,
+    description: 'The sync token is older than the deletions remembered (CHANGES_RETENTION_DAYS), or from before the account was deleted: sync again without since.',
+    code: 'SYNC_TOKEN_EXPIRED',
+    message: 'The sync token is older than the deletions remembered: sync again without since',
+    always: RATE_LIMIT,
+  },
   ServiceUnavailable: {
     status: 503,
     description: 'The database, or the JWKS with no usable cached key, cannot be reached.',
@@ -197,6 +204,29 @@ export const COMPONENTS = {
             next_cursor: { type: ['string', 'null'], description: 'Pass as cursor for the next page; null on the last page.' },
           },
           required: ['count', 'next_cursor'],
+        },
+      },
+      required: ['data', 'meta'],
+    },
+    TaskChanges: {
+      type: 'object',
+      description: 'What changed since the sync token: apply upserted (by id), then deleted, then continue from meta.next_since.',
+      properties: {
+        data: {
+          type: 'object',
+          properties: {
+            upserted: { type: 'array', items: ref('schemas', 'Task'), description: 'Tasks created or changed since the token, each once, as they are now.' },
+            deleted: { type: 'array', items: { type: 'integer', minimum: 1 }, description: 'Ids of tasks deleted since the token.' },
+          },
+          required: ['upserted', 'deleted'],
+        },
+        meta: {
+          type: 'object',
+          properties: {
+            next_since: { type: 'string', description: 'Pass as since next time (opaque, bound to this user).' },
+            has_more: { type: 'boolean', description: 'More changes follow already: ask again right away with next_since.' },
+          },
+          required: ['next_since', 'has_more'],
         },
       },
       required: ['data', 'meta'],

@@ -1,3 +1,4 @@
+import { ChangesQuery } from '../wire/changes-query.js';
 import { ListQuery } from '../wire/list-query.js';
 import { type HeaderName, jsonContent, RATE_LIMIT, ref, responseHeaders, type ResponseName, statusOf } from './components.js';
 import { queryParameters } from './json-schema.js';
@@ -101,6 +102,25 @@ export function taskPaths() {
           links: onTheTask('The task just created.'),
         }],
         failures: [...WITH_BODY, 'IdempotencyKeyInFlight'],
+      }),
+    },
+    '/api/tasks/changes': {
+      get: operation({
+        id: 'syncTasks',
+        summary: 'Delta sync: what changed (created, updated, deleted) since a sync token',
+        parameters: queryParameters(ChangesQuery),
+        ok: [200, {
+          description: 'Changes in the order they committed, each task once; without since, every current task (a snapshot).',
+          schema: 'TaskChanges',
+          links: {
+            nextPage: {
+              operationId: 'syncTasks',
+              description: 'The next changes: meta.next_since as since (right away while has_more is true).',
+              parameters: { since: '$response.body#/meta/next_since', limit: '$request.query.limit' },
+            },
+          },
+        }],
+        failures: ['ValidationFailed', 'SyncTokenExpired'],
       }),
     },
     '/api/tasks/{id}': {

@@ -1,21 +1,24 @@
 import type Router from '@koa/router';
+import { DEFAULT_SYNC_PAGE } from '@todo/application';
 import { AppError, parseTaskId, type Replayable, type Task, TASK_ID_MESSAGE, type TaskId, validationError } from '@todo/domain';
 import type { Context } from 'koa';
 import { requireUser } from '../middleware/authentication.js';
 import { jsonBody } from '../middleware/json-body.js';
 import type { RequestState } from '../state.js';
 import type { UseCases } from '../use-cases.js';
+import { ChangesQuery } from '../wire/changes-query.js';
 import type { CursorCodec } from '../wire/cursor.js';
 import { expectedVersion, listEtag, noneMatchHolds, taskEtag } from '../wire/entity-tags.js';
 import { idempotentRequest } from '../wire/idempotency.js';
 import { ListQuery, withDefaultOrder } from '../wire/list-query.js';
 import { toTaskJson } from '../wire/task-json.js';
 import { CreateTaskBody, toTaskInput, toTaskPatchInput, UpdateTaskBody } from '../wire/task-schemas.js';
+import type { SyncTokenCodec } from '../wire/sync-token.js';
 import { validate } from '../wire/validate.js';
 
 type TaskContext = Context & { state: RequestState; params: Record<string, string> };
 
-export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCodec): void {
+export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCodec, syncTokens: SyncTokenCodec): void {
   // A task route that finds nothing makes sure the caller's user row still exists (SPEC §2).
   router.use('/api/tasks', async (ctx: TaskContext, next) => {
     try {
@@ -52,6 +55,18 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
     ctx.status = 201;
     ctx.set('Location', `/api/tasks/${result.value.id}`);
     sendTask(ctx, result);
+  });
+
+  // Before /api/tasks/:id, which would otherwise take "changes" for an id.
+  router.get('/api/tasks/changes', requireUser, async (ctx: TaskContext) => {
+    const owner = caller(ctx);
+    const query = validate(ChangesQuery, ctx.query);
+    const since = query.since === undefined ? null : syncTokens.decode(owner, query.since);
+    const page = await useCases.syncTasks.execute(owner, { since, limit: query.limit ?? DEFAULT_SYNC_PAGE });
+    ctx.body = {
+      data: { upserted: page.upserted.map(toTaskJson), deleted: page.deleted },
+      meta: { next_since: syncTokens.encode(owner, page.next), has_more: page.hasMore },
+    };
   });
 
   router.get('/api/tasks/:id', requireUser, async (ctx: TaskContext) => {

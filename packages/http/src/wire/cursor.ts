@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { validationError, type SortOrder, type TaskPosition, type TaskSort, type TaskStatus, type UserId } from '@todo/domain';
+import { TokenSigner } from './signed-token.js';
 
 export interface CursorScope {
   readonly userId: UserId;
@@ -11,41 +11,29 @@ export interface CursorScope {
 type Payload = [status: string, sort: string, order: string, key: string | null, id: number];
 
 /**
- * Opaque paging cursors: the position, readable, plus a MAC over it and over the scope
- * (user, status, sort, order), so a cursor altered, or replayed by another user or with
- * other parameters, is refused instead of quietly paging somewhere else.
+ * Opaque paging cursors: the position, readable, signed together with the scope (user,
+ * status, sort, order), so a cursor altered, or replayed by another user or with other
+ * parameters, is refused instead of quietly paging somewhere else.
  */
 export class CursorCodec {
-  readonly #key: Buffer;
+  readonly #signer: TokenSigner;
 
   constructor(secret: string) {
-    this.#key = createHmac('sha256', 'tasks-api cursor key').update(secret).digest();
+    this.#signer = new TokenSigner(secret, 'cursor');
   }
 
   encode(scope: CursorScope, position: TaskPosition): string {
     const payload: Payload = [scope.status, scope.sort, scope.order, position.key, position.id];
-    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-    return `${body}.${this.#mac(scope.userId, body).toString('base64url')}`;
+    return this.#signer.sign(scope.userId, payload);
   }
 
   decode(scope: CursorScope, cursor: string): TaskPosition {
-    const [body, mac, extra] = cursor.split('.');
-    if (body === undefined || mac === undefined || extra !== undefined) throw invalidCursor();
-    const expected = this.#mac(scope.userId, body);
-    const given = Buffer.from(mac, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidCursor();
-    const [status, sort, order, key, id] = JSON.parse(Buffer.from(body, 'base64url').toString()) as Payload;
+    const payload = this.#signer.open(scope.userId, cursor) as Payload | undefined;
+    if (payload === undefined) throw validationError('cursor', 'Cursor is invalid, or belongs to another listing or user');
+    const [status, sort, order, key, id] = payload;
     if (status !== scope.status || sort !== scope.sort || order !== scope.order) {
       throw validationError('cursor', 'Cursor was issued for other status, sort or order values');
     }
     return { key, id };
   }
-
-  #mac(userId: UserId, body: string): Buffer {
-    return createHmac('sha256', this.#key).update(userId).update('\u0000').update(body).digest().subarray(0, 16);
-  }
-}
-
-function invalidCursor() {
-  return validationError('cursor', 'Cursor is invalid, or belongs to another listing or user');
 }

@@ -1,8 +1,12 @@
-import { type ExpectedVersion, isUnconditional, type KeptWrite, type NewTask, type Task, type TaskId, type TaskPatch, type UserId } from '@todo/domain';
-import type { KeyClaim, Once, TaskQuery, TaskRepository } from '@todo/application';
+import {
+  type ExpectedVersion, isUnconditional, type KeptWrite, type NewTask, type Task, type TaskChange, type TaskId, type TaskPatch, type TaskVersion,
+  type UserId,
+} from '@todo/domain';
+import type { ChangeBatch, KeyClaim, Once, TaskQuery, TaskRepository } from '@todo/application';
 import type postgres from 'postgres';
 import type { Sql } from './connect.js';
 import { bounded, DEFAULT_DB_TIMEOUT_MS, type RepositoryOptions } from './bounded.js';
+import { changesSinceQuery } from './changes-query.js';
 import { listTasksQuery } from './keyset.js';
 import { fromTaskJson, type TaskJsonRow, toTask, type TaskRow } from './task-rows.js';
 
@@ -122,13 +126,33 @@ export class PostgresTaskRepository implements TaskRepository {
       ${this.#onceResult()}`);
   }
 
-  async delete(owner: UserId, id: TaskId, expected?: ExpectedVersion): Promise<boolean> {
+  async delete(owner: UserId, id: TaskId, at: Date, expected?: ExpectedVersion): Promise<boolean> {
     const sql = this.#sql;
-    // The bump gives the deletion its place in the owner's order of changes too.
+    // The bump gives the deletion its place in the owner's order of changes; the tombstone
+    // keeps that place for the changes feed, committed with the deletion.
     const result = await bounded(sql`
-      with ${this.#target(owner, id, expected)}, ${this.#bump(owner)}
-      delete from tasks where user_id = ${owner} and id = (select id from target) and exists (select 1 from seq)`, this.#timeoutMs);
+      with ${this.#target(owner, id, expected)}, ${this.#bump(owner)},
+      gone as (delete from tasks where user_id = ${owner} and id = (select id from target) and exists (select 1 from seq) returning id)
+      insert into task_tombstones (user_id, task_id, version, deleted_at)
+      select ${owner}, gone.id, seq.change_seq, ${at} from gone, seq`, this.#timeoutMs);
     return result.count === 1;
+  }
+
+  async changesSince(owner: UserId, after: TaskVersion, limit: number): Promise<ChangeBatch> {
+    const rows = await bounded(changesSinceQuery(this.#sql, owner, after, limit), this.#timeoutMs);
+    const changes: TaskChange[] = rows.filter((row) => row.version !== null).map((row) => row.deleted
+      ? { version: Number(row.version), deleted: Number(row.id) }
+      : { version: Number(row.version), task: toTask(row as TaskRow) });
+    return { changes, latest: Number(rows[0]?.latest ?? 0), epoch: Number(rows[0]?.epoch ?? 0) };
+  }
+
+  /** Any owner's rows: maintenance, not a request. Rows another purge is deleting are skipped, not waited for. */
+  async purgeDeletions(before: Date, limit: number): Promise<number> {
+    const result = await bounded(this.#sql`
+      delete from task_tombstones where (user_id, task_id) in (
+        select user_id, task_id from task_tombstones where deleted_at < ${before} limit ${limit} for update skip locked
+      )`, this.#timeoutMs);
+    return result.count;
   }
 
   async findKept(owner: UserId, key: string, at: Date): Promise<KeptWrite | null> {
