@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { manualClock } from '@todo/application/testing';
-import { databaseKinds, openPostgresTestStore, type PostgresTestStore } from '@todo/infrastructure/testing';
+import { databaseKinds } from '@todo/infrastructure/testing';
 import fc from 'fast-check';
 import type { TaskJson } from '../src/wire/task-json.js';
-import { startTestApp, type TestApp } from '../testing/index.js';
+import { appOnDatabase, startTestApp, type TestApp } from '../testing/index.js';
 
 interface ChangesBody {
   data: { upserted: TaskJson[]; deleted: number[] };
@@ -134,16 +134,7 @@ describe('GET /api/tasks/changes on the in-memory store', () => {
 
 for (const kind of databaseKinds) {
   describe(`changes feed convergence over HTTP on ${kind.name}`, { skip: kind.skip }, () => {
-    let db: PostgresTestStore;
-    let api: TestApp;
-    before(async () => {
-      db = await openPostgresTestStore(kind);
-      api = await startTestApp({ store: db.store });
-    });
-    after(async () => {
-      await api?.close();
-      await db?.stop();
-    });
+    const app = appOnDatabase(kind);
 
     type Op = { kind: 'create' } | { kind: 'update' | 'toggle' | 'delete'; pick: number };
     const op: fc.Arbitrary<Op> = fc.oneof(
@@ -162,13 +153,13 @@ for (const kind of databaseKinds) {
             let token: string | null = null;
             let writing = true;
             const reader = (async () => {
-              while (writing) token = await drain(api, user, copy, token, limit);
+              while (writing) token = await drain(app.api, user, copy, token, limit);
             })();
             for (const burst of bursts) {
               // Each burst is several requests of one user in flight at once: they commit in any order.
               await Promise.all(burst.map(async (o) => {
                 if (o.kind === 'create') {
-                  const response = await api.request('/api/tasks', { method: 'POST', as: user, json: { title: 'x' } });
+                  const response = await app.api.request('/api/tasks', { method: 'POST', as: user, json: { title: 'x' } });
                   ids.push(((await response.json()) as { data: TaskJson }).data.id);
                   return;
                 }
@@ -179,14 +170,14 @@ for (const kind of databaseKinds) {
                   toggle: { method: 'PATCH', path: `/api/tasks/${id}/complete` },
                   delete: { method: 'DELETE', path: `/api/tasks/${id}` },
                 }[o.kind];
-                const response = await api.request(request.path, { method: request.method, as: user, ...('json' in request && { json: request.json }) });
+                const response = await app.api.request(request.path, { method: request.method, as: user, ...('json' in request && { json: request.json }) });
                 assert.ok([200, 204, 404].includes(response.status), `${o.kind}: ${response.status}`);
               }));
             }
             writing = false;
             await reader;
-            await drain(api, user, copy, token, limit);
-            assert.deepEqual(sorted(copy), await currentTasks(api, user));
+            await drain(app.api, user, copy, token, limit);
+            assert.deepEqual(sorted(copy), await currentTasks(app.api, user));
           }),
         { numRuns: kind.name.includes('PGlite') ? 8 : 60, seed: 20261202 },
       );

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { compareForListing, type Task, codePointLength, isStorableText } from '@todo/domain';
 import { inMemoryStore, propertyRuns } from '@todo/application/testing';
-import { databaseKinds, openPostgresTestStore, type PostgresTestStore } from '@todo/infrastructure/testing';
+import { databaseKinds } from '@todo/infrastructure/testing';
 import fc from 'fast-check';
 import type { TaskJson } from '../src/wire/task-json.js';
-import { checkApiAgainstModel, startTestApp, type TestApp } from '../testing/index.js';
+import { appOnDatabase, checkApiAgainstModel } from '../testing/index.js';
 
 const tricky = fc.constantFrom(
   '😀', '👩‍👩‍👧', 'e\u0301', '\u200f', '\u202e', 'שלום', 'مرحبا', '"', "'", '\\', '`', '%', '_', ';', '--', '/*', '*/',
@@ -30,29 +30,20 @@ describe('the HTTP API on the in-memory store', () => {
 
 for (const kind of databaseKinds) {
   describe(`properties over HTTP on postgres.js → ${kind.name}`, { skip: kind.skip }, () => {
-    let db: PostgresTestStore;
-    let api: TestApp;
-    before(async () => {
-      db = await openPostgresTestStore(kind);
-      api = await startTestApp({ store: db.store });
-    });
-    after(async () => {
-      await api?.close();
-      await db?.stop();
-    });
+    const app = appOnDatabase(kind);
 
     it('behaves as its model: random sequences of create, update, toggle, delete, get, list and paged walks by two users', async (t) => {
-      const result = await checkApiAgainstModel(db.store);
+      const result = await checkApiAgainstModel(app.db.store);
       t.diagnostic(`${result.numRuns} runs, seed ${result.seed}${result.interrupted ? ' (time limit reached)' : ''}`);
     });
 
     it('round-trips any valid task byte-exact', async () => {
       await fc.assert(
         fc.asyncProperty(validTitle, validDescription, fc.boolean(), async (title, description, completed) => {
-          const created = await api.request('/api/tasks', { method: 'POST', as: 'prop', json: { title, description, completed } });
+          const created = await app.api.request('/api/tasks', { method: 'POST', as: 'prop', json: { title, description, completed } });
           assert.equal(created.status, 201);
           const { data } = (await created.json()) as { data: TaskJson };
-          const read = (await (await api.request(`/api/tasks/${data.id}`, { as: 'prop' })).json()) as { data: TaskJson };
+          const read = (await (await app.api.request(`/api/tasks/${data.id}`, { as: 'prop' })).json()) as { data: TaskJson };
           assert.equal(read.data.title, title.trim());
           assert.equal(read.data.description, description);
           assert.equal(read.data.completed, completed);
@@ -62,7 +53,7 @@ for (const kind of databaseKinds) {
     });
 
     it('never answers 5xx, whatever JSON arrives on create or update', async () => {
-      const created = await api.request('/api/tasks', { method: 'POST', as: 'fuzz', json: { title: 'target' } });
+      const created = await app.api.request('/api/tasks', { method: 'POST', as: 'fuzz', json: { title: 'target' } });
       const { data } = (await created.json()) as { data: TaskJson };
       const fieldish = fc.dictionary(
         fc.constantFrom('title', 'description', 'completed', 'due_date', 'user_id', '__proto__', 'constructor', 'id'),
@@ -71,7 +62,7 @@ for (const kind of databaseKinds) {
       await fc.assert(
         fc.asyncProperty(fc.oneof(fc.jsonValue({ maxDepth: 3 }), fieldish), fc.constantFrom('POST', 'PUT', 'PATCH'), async (body, method) => {
           const path = method === 'POST' ? '/api/tasks' : `/api/tasks/${data.id}`;
-          const response = await api.request(path, { method, as: 'fuzz', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+          const response = await app.api.request(path, { method, as: 'fuzz', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
           await response.arrayBuffer();
           assert.ok(response.status < 500, `${method} ${JSON.stringify(body)} → ${response.status}`);
         }),
@@ -91,7 +82,7 @@ for (const kind of databaseKinds) {
           const user = `walker-${round++}`;
           const make = async (t: { title: string; due: number | null; done: boolean }) => {
             const json = { title: t.title, completed: t.done, due_date: t.due === null ? null : `2026-01-0${t.due}` };
-            return ((await (await api.request('/api/tasks', { method: 'POST', as: user, json })).json()) as { data: TaskJson }).data;
+            return ((await (await app.api.request('/api/tasks', { method: 'POST', as: user, json })).json()) as { data: TaskJson }).data;
           };
           const initial = [];
           for (const t of tasks) initial.push(await make(t));
@@ -100,7 +91,7 @@ for (const kind of databaseKinds) {
           let cursor: string | null = null;
           for (const step of steps) {
             const query: string = `?sort=${sort}&order=${order}&status=${status}&limit=${step.pageSize}${cursor === null ? '' : `&cursor=${cursor}`}`;
-            const response = await api.request(`/api/tasks${query}`, { as: user });
+            const response = await app.api.request(`/api/tasks${query}`, { as: user });
             assert.equal(response.status, 200);
             const page = (await response.json()) as { data: TaskJson[]; meta: { next_cursor: string | null } };
             seen.push(...page.data);
@@ -111,7 +102,7 @@ for (const kind of databaseKinds) {
               const victim = initial[(seen.length * 7 + i * 3) % initial.length]!;
               if (removed.has(victim.id)) continue;
               removed.add(victim.id);
-              await api.request(`/api/tasks/${victim.id}`, { method: 'DELETE', as: user });
+              await app.api.request(`/api/tasks/${victim.id}`, { method: 'DELETE', as: user });
             }
           }
           assert.equal(cursor, null, 'the walk ended');

@@ -5,3 +5,4 @@ export * from './openapi.js';
 export * from './store-kinds.js';
 export * from './raw-http.js';
 export * from './api-model.js';
+export * from './app-on-database.js';
