@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -12,7 +12,8 @@ import { TEST_SECRET } from '../testing/index.js';
 
 const verifier = new JoseTokenVerifier({ secret: TEST_SECRET });
 const settings = { dbPoolMax: 2, dbPrepare: true, dbTimeoutMs: 5000 };
-const MIGRATIONS = ['0001_init.sql', '0002_tasks_key_with_user.sql', '0003_rate_limit_buckets.sql', '0004_task_versions.sql', '0005_idempotency_keys.sql'];
+/** Every migration file shipped, in order: a fresh database gets them all. */
+const MIGRATIONS = (await readdir(new URL('../../../infrastructure/migrations/', import.meta.url))).filter((f) => f.endsWith('.sql')).sort();
 
 describe('one composition', () => {
   it('migrates once and says what it applied; closing through the container releases the database', async (t) => {
@@ -25,6 +26,7 @@ describe('one composition', () => {
     const database = { databaseUrl: server?.url ?? null, dataDir: join(dir, 'data'), ...settings };
 
     const first = await openApplication({ store: { database }, verifier });
+    assert.ok(MIGRATIONS.length >= 6, 'the migration files were found');
     assert.deepEqual(first.migrations, MIGRATIONS);
     assert.equal(await first.isReachable(), true);
     await first.useCases.createTask.execute('alice', { title: 'kept' });
