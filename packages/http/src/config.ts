@@ -82,7 +82,7 @@ const EnvSchema = v.object({
   DB_POOL_MAX: v.optional(integer(1, 1000), '10'),
   DB_PREPARE: v.optional(boolean),
   DB_TIMEOUT_MS: v.optional(integer(100, 600_000), '5000'),
-  DB_STARTUP_TIMEOUT_MS: v.optional(integer(0, 3_600_000), '30000'),
+  DB_STARTUP_TIMEOUT_MS: v.optional(integer(0, 3_600_000), '2000'),
   RATE_LIMIT_PER_MINUTE: v.optional(integer(1, 1_000_000_000), '600'),
   RATE_LIMIT_STORE: v.optional(v.picklist(['memory', 'postgres'], 'must be memory or postgres'), 'memory'),
   METRICS_PORT: v.optional(integer(0, 65535)),

@@ -25,6 +25,7 @@ describe('configuration (SPEC §1)', () => {
     assert.equal(config.idempotencyTtlSeconds, 86400);
     assert.equal(config.rateLimitStore, 'memory');
     assert.equal(config.metricsPort, null);
+    assert.equal(config.dbStartupTimeoutMs, 2000);
   });
 
   it('reads REQUIRE_IF_MATCH and IDEMPOTENCY_TTL_S', () => {

@@ -18,8 +18,8 @@ const PASSWORD = 's3cret-pw';
  */
 const BOUND_MS = 3000;
 /**
- * An unreachable database is retried for DB_STARTUP_TIMEOUT_MS (30 s by default: PostgreSQL may
- * still be starting, as under docker compose); these rows test the line printed once it gives up.
+ * An unreachable database is retried for DB_STARTUP_TIMEOUT_MS (2 s by default); these rows test
+ * the line printed once it gives up, without waiting for the retries.
  */
 const NO_RETRY = { DB_STARTUP_TIMEOUT_MS: '0' };
 
