@@ -17,7 +17,7 @@ interface Replica {
 /**
  * Something one replica hands a client that another replica must honour (SPEC §8). `mint` runs on
  * the first replica and returns what the client keeps; `honour` runs on another and checks it.
- * A new one (ETag, sync token, idempotency key) is one more line in HANDOFFS.
+ * Each kind of token a client keeps (cursor, ETag, sync token, idempotency key) is one entry in HANDOFFS.
  */
 interface Handoff<T = unknown> {
   readonly name: string;
@@ -49,7 +49,60 @@ const cursor: Handoff<{ cursor: string; expectedIds: number[] }> = {
   },
 };
 
-const HANDOFFS: Handoff<never>[] = [cursor as Handoff<never>];
+/** A task's ETag: If-None-Match gives 304 and a matching If-Match writes, whichever replica answers. */
+const etag: Handoff<{ id: number; etag: string }> = {
+  name: 'an ETag',
+  async mint(on, userId) {
+    const id = await createTask(on, userId, 'tagged');
+    const response = await on.call(userId, `/api/tasks/${id}`);
+    return { id, etag: response.headers.get('ETag')! };
+  },
+  async honour(on, userId, { id, etag }) {
+    assert.equal((await on.call(userId, `/api/tasks/${id}`, { headers: { 'If-None-Match': etag } })).status, 304);
+    const written = await on.call(userId, `/api/tasks/${id}`, { method: 'PATCH', headers: { 'If-Match': etag }, json: { title: 'renamed' } });
+    assert.equal(written.status, 200);
+    const stale = await on.call(userId, `/api/tasks/${id}`, { method: 'PATCH', headers: { 'If-Match': etag }, json: { title: 'lost' } });
+    assert.equal(stale.status, 412);
+  },
+};
+
+/** A sync token: the next sync on another replica returns exactly what changed since. */
+const syncToken: Handoff<{ since: string; id: number }> = {
+  name: 'a sync token',
+  async mint(on, userId) {
+    await createTask(on, userId, 'before');
+    const snapshot = (await (await on.call(userId, '/api/tasks/changes')).json()) as { meta: { next_since: string } };
+    const id = await createTask(on, userId, 'after');
+    return { since: snapshot.meta.next_since, id };
+  },
+  async honour(on, userId, { since, id }) {
+    const response = await on.call(userId, `/api/tasks/changes?since=${encodeURIComponent(since)}`);
+    assert.equal(response.status, 200);
+    const page = (await response.json()) as { data: { upserted: { id: number }[]; deleted: number[] } };
+    assert.deepEqual([page.data.upserted.map((t) => t.id), page.data.deleted], [[id], []]);
+  },
+};
+
+/** An idempotency key: the retry on another replica replays the first answer and creates nothing. */
+const idempotencyKey: Handoff<{ key: string; body: string }> = {
+  name: 'an idempotency key',
+  async mint(on, userId) {
+    const key = `create-${userId}`;
+    const response = await on.call(userId, '/api/tasks', { method: 'POST', headers: { 'Idempotency-Key': key }, json: { title: 'once' } });
+    assert.equal(response.status, 201);
+    return { key, body: await response.text() };
+  },
+  async honour(on, userId, { key, body }) {
+    const retry = await on.call(userId, '/api/tasks', { method: 'POST', headers: { 'Idempotency-Key': key }, json: { title: 'once' } });
+    assert.equal(retry.status, 201);
+    assert.equal(retry.headers.get('Idempotency-Replayed'), 'true');
+    assert.equal(await retry.text(), body);
+    const list = (await (await on.call(userId, '/api/tasks')).json()) as { data: unknown[] };
+    assert.equal(list.data.length, 1);
+  },
+};
+
+const HANDOFFS: Handoff<never>[] = [cursor, etag, syncToken, idempotencyKey] as Handoff<never>[];
 
 describe('replicas on one PostgreSQL behave as one service', { skip: server.skip, timeout: 90_000 }, () => {
   let database: TestDatabase;
