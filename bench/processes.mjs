@@ -93,6 +93,27 @@ function postgresCpuMs() {
   return allProcesses().filter(([, , comm]) => comm === 'postgres').reduce((sum, [pid]) => sum + cpuMs(pid), 0);
 }
 
+/**
+ * The CPU of the PostgreSQL backends serving the benchmark's database: `sql` must be connected to
+ * it with application_name 'bench-harness' (its own backends are left out). Only the server
+ * under test is busy meanwhile, so this is that server's database cost. Backends that start
+ * during the measurement count from zero; one that exits meanwhile is lost (the pools keep
+ * theirs for 60 s idle, longer than any run). Background processes (WAL writer, checkpointer,
+ * autovacuum) are not counted: they are shared by the whole server.
+ */
+export async function sampleBackends(sql) {
+  const backends = async () => (await sql`
+    select pid from pg_stat_activity
+    where datname = current_database() and backend_type = 'client backend' and application_name <> 'bench-harness'`).map((r) => r.pid);
+  const atStart = new Map((await backends()).map((pid) => [pid, cpuMs(pid)]));
+  return {
+    async stop() {
+      const pids = await backends();
+      return { cpuMs: pids.reduce((sum, pid) => sum + cpuMs(pid) - (atStart.get(pid) ?? 0), 0), backends: pids.length };
+    },
+  };
+}
+
 /** CPU time (user + system) a process has used, in ms (clock ticks are 1/100 s on Linux). */
 function cpuMs(pid) {
   try {
