@@ -38,6 +38,7 @@ const indexes = await sql`
 const owner = 'w4-7';
 const [{ count }] = await sql`select count(*)::int as count from tasks where user_id = ${owner}`;
 if (count !== BIG_LIST) throw new Error(`the benchmark database is not seeded (${owner} has ${count} tasks): run npm run bench once`);
+const [{ middle }] = await sql`select id as middle from tasks where user_id = ${owner} order by id offset ${BIG_LIST / 2} limit 1`;
 const toggled = await sql`select id, user_id from tasks where user_id like 'w3-%' order by id limit ${TOGGLES}`;
 
 /** The list statements of packages/infrastructure/src/postgres/keyset.ts, first page of 50. */
@@ -49,7 +50,7 @@ const reads = [
   ['title asc', sql`select * from tasks where user_id = ${owner} order by (lower(title) collate "C") asc, id asc limit ${PAGE + 1}`],
   ['due_date asc', sql`select * from tasks where user_id = ${owner} order by coalesce(due_date, 'infinity'::timestamptz) asc, id asc limit ${PAGE + 1}`],
   ['due_date desc', sql`select * from tasks where user_id = ${owner} order by coalesce(due_date, '-infinity'::timestamptz) desc, id desc limit ${PAGE + 1}`],
-  ['by id (get, update)', sql`select * from tasks where user_id = ${owner} and id = (select max(id) from tasks where user_id = ${owner})`],
+  ['by id (get, update)', sql`select * from tasks where user_id = ${owner} and id = ${middle}`],
   ...(versioned ? [['changes since (50)', sql`select * from tasks where user_id = ${owner} and version > 0 order by version limit ${PAGE}`]] : []),
 ];
 

@@ -49,14 +49,15 @@ export async function seed(sql, log) {
       select p || '-' || g, p || '-' || g || '@bench.example', 'Bench ' || g, now(), now()
       from unnest(array['w1', 'w2', 'w3', 'w4']) p, generate_series(0, ${USERS_PER_WORKLOAD - 1}) g`;
     for (const [prefix, perUser] of [['w1', SMALL_LIST], ['w3', SMALL_LIST], ['w4', BIG_LIST]]) {
-      // Users interleaved, as rows arrive in real life: one user's tasks are spread over the table.
+      // Users interleaved, as rows arrive in real life: one user's tasks are spread over the table;
+      // every user has a quarter completed, half with a due date.
       // g is distinct and grows: as each task's version, distinct and growing per user.
       const version = features.versions ? [sql`, version`, sql`, g`] : [sql``, sql``];
       await sql`
         insert into tasks (user_id, title, description, completed, due_date, created_at, updated_at ${version[0]})
         select ${prefix} || '-' || (g % ${USERS_PER_WORKLOAD}), 'Task number ' || g,
-               case when g % 3 = 0 then 'Some description of task ' || g end, g % 4 = 0,
-               case when g % 2 = 0 then timestamptz '2026-06-01' + g * interval '1 minute' end,
+               case when g % 3 = 0 then 'Some description of task ' || g end, (g / ${USERS_PER_WORKLOAD}) % 4 = 0,
+               case when (g / ${USERS_PER_WORKLOAD}) % 2 = 0 then timestamptz '2026-06-01' + g * interval '1 minute' end,
                timestamptz '2025-01-01' + g * interval '1 second', timestamptz '2025-01-01' + g * interval '1 second' ${version[1]}
         from generate_series(1, ${USERS_PER_WORKLOAD * perUser}) g`;
     }
