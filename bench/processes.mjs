@@ -12,10 +12,13 @@ export function freePort() {
   });
 }
 
-/** Spawns `node script` with `env`; stdout goes to `logFile` (/dev/null by default), stderr is kept for errors. */
-export async function startServer(name, script, env, logFile = '/dev/null') {
+/**
+ * Spawns `node ...nodeArgs script` with `env`; stdout goes to `logFile` (/dev/null by default),
+ * stderr is kept for errors. Node options go on the command line: some (--cpu-prof) are refused in NODE_OPTIONS.
+ */
+export async function startServer(name, script, env, logFile = '/dev/null', nodeArgs = []) {
   const port = await freePort();
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', openSync(logFile, 'a'), 'pipe'],
   });

@@ -19,8 +19,11 @@ const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 100);
 const ONLY = env.BENCH_WORKLOADS?.split(',').map((s) => s.trim().toUpperCase());
 const CLUSTER = env.BENCH_CLUSTER === '1';
 const SERVICE_LOG = env.BENCH_SERVICE_LOG ?? '/dev/null';
-/** Node options for the service only, e.g. --max-old-space-size=256 (peak RSS against GC work). */
+/** Node options for the service only, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof, or --max-old-space-size=256. */
 const SERVICE_NODE_OPTIONS = env.BENCH_SERVICE_NODE_OPTIONS ?? '';
+const serviceArgs = SERVICE_NODE_OPTIONS.split(/\s+/).filter(Boolean);
+/** Settings of the service to change, e.g. LOG_LEVEL=warn,RATE_LIMIT_STORE=postgres: what a feature costs. */
+const SERVICE_ENV = Object.fromEntries((env.BENCH_SERVICE_ENV ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const SECRET = 'benchmark-secret-that-is-long-enough-0123456789';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = new URL('./results/', import.meta.url);
@@ -34,7 +37,7 @@ const median = (xs) => {
 function serviceEnv(workers) {
   return {
     DATABASE_URL, NODE_ENV: 'production', BETTER_AUTH_SECRET: SECRET, LOG_LEVEL: 'info',
-    RATE_LIMIT_PER_MINUTE: '1000000000', WEB_CONCURRENCY: String(workers), NODE_OPTIONS: SERVICE_NODE_OPTIONS,
+    RATE_LIMIT_PER_MINUTE: '1000000000', WEB_CONCURRENCY: String(workers), ...SERVICE_ENV,
   };
 }
 
@@ -73,7 +76,7 @@ function summarise(runs) {
 const started = performance.now();
 await ensureDatabase(DATABASE_URL);
 const results = { service: {}, reference: {}, cluster: null };
-let service = await startServer('service', `${ROOT}packages/http/dist/src/main.js`, serviceEnv(1), SERVICE_LOG); // migrates
+let service = await startServer('service', `${ROOT}packages/http/dist/src/main.js`, serviceEnv(1), SERVICE_LOG, serviceArgs); // migrates
 const sql = postgres(DATABASE_URL, { max: 2, onnotice: () => {}, connection: { application_name: 'bench-harness' } });
 const { features, w3MaxId, w3Tasks, w5Since } = await seed(sql, log);
 const reference = await startServer('reference', `${ROOT}bench/reference-server.mjs`, { DATABASE_URL, BETTER_AUTH_SECRET: SECRET });
@@ -100,7 +103,7 @@ const w1 = all.find((w) => w.name === 'W1');
 if (CLUSTER && w1 !== undefined) {
   const exit = await service.stop();
   log(`service (1 worker) stopped: ${JSON.stringify(exit)}`);
-  service = await startServer('service', `${ROOT}packages/http/dist/src/main.js`, serviceEnv(2), SERVICE_LOG);
+  service = await startServer('service', `${ROOT}packages/http/dist/src/main.js`, serviceEnv(2), SERVICE_LOG, serviceArgs);
   const runs = [];
   for (let round = 1; round <= ROUNDS; round++) {
     runs.push(await measure(service, w1));
@@ -176,7 +179,7 @@ const machine = {
 const seconds = (performance.now() - started) / 1000;
 const out = [
   `${ROUNDS} round(s) × ${DURATION} s (+${WARMUP} s warm-up), ${CONNECTIONS} connections; medians of rounds; ${machine.nproc} × ${machine.cpu}, Node ${machine.node}` +
-    (SERVICE_NODE_OPTIONS === '' ? '' : `; service NODE_OPTIONS=${SERVICE_NODE_OPTIONS}`),
+    (SERVICE_NODE_OPTIONS === '' ? '' : `; service Node options ${SERVICE_NODE_OPTIONS}`) + (env.BENCH_SERVICE_ENV ? `; service env ${env.BENCH_SERVICE_ENV}` : ''),
   ...table,
   ...keyed,
   ...(results.cluster ? [`W1 with WEB_CONCURRENCY=2: ${fmt(results.cluster.workers2.rps)} req/s, p99 ${results.cluster.workers2.p99} ms, peak RSS ${fmt(results.cluster.workers2.peakRssMb)} MB (all processes), ${fmt(results.cluster.speedup, 2)}× one worker`] : []),
