@@ -44,19 +44,23 @@ async function serve(config: Config, logger: Logger): Promise<void> {
       `Tasks API listening on ${service.url} (docs: ${service.url}/docs). Get a token with: npm run cli -- token <user-id>`,
     );
     let stopping = false;
-    const stop = async (signal: string) => {
+    const stop = async (signal: string, failed = false) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'shutting down');
       const clean = await service.shutdown(config.shutdownTimeoutMs);
       logger.info({ clean }, 'stopped');
       logger.flush();
-      process.exitCode = clean ? 0 : 1;
+      process.exitCode = clean && !failed ? 0 : 1;
       // Exit even if a library left a handle open; unref'd, it never holds the process up.
       setTimeout(() => process.exit(), 2000).unref();
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
+    void service.failed.then((error) => {
+      logger.fatal(error.message);
+      void stop('database lost', true);
+    });
   } catch (error) {
     logger.fatal({ err: error }, 'start-up failed');
     logger.flush();

@@ -8,6 +8,8 @@ import { bindPostgres, bindTokenVerifier, bindUseCases, newContainer, resolveUse
 export interface RunningService {
   readonly url: string;
   readonly server: Server;
+  /** Settles when the database is lost for good (embedded only): log it, shut down, exit non-zero. */
+  readonly failed: Promise<Error>;
   /**
    * SIGTERM's work: not ready any more, stop accepting, let requests in flight finish (up
    * to `timeoutMs`), close the pool. Resolves true when nothing had to be cut off.
@@ -31,6 +33,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   bindUseCases(container);
 
   let shuttingDown = false;
+  const failed = database.failed ?? new Promise<Error>(() => {});
+  void failed.then(() => (shuttingDown = true));
   const { app } = createApp({
     useCases: resolveUseCases(container),
     logger,
@@ -49,6 +53,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   return {
     url: `http://${host}:${port}`,
     server,
+    failed,
     async shutdown(timeoutMs) {
       shuttingDown = true;
       const finished = new Promise<void>((done) => server.close(() => done()));

@@ -20,9 +20,13 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env['PATH'], NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env };
 }
 
-/** Runs the real main.js (compiled) as a child process, waits for its "listening" line. */
-export async function startServiceProcess(env: Record<string, string>, cwd: string): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [MAIN_JS], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs the real main.js (compiled) as a child process, waits for its "listening" line.
+ * `wrapper` runs it under another command (`strace …`): the child is then that command.
+ */
+export async function startServiceProcess(env: Record<string, string>, cwd: string, wrapper: string[] = []): Promise<ServiceProcess> {
+  const [command, ...args] = [...wrapper, process.execPath, MAIN_JS];
+  const child = spawn(command!, args, { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Record<string, unknown>[] = [];
   let buffered = '';
   let stderr = '';

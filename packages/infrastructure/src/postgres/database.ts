@@ -7,6 +7,8 @@ export interface Database {
   readonly sql: Sql;
   /** Where the data lives, for the start-up log line (never the URL: it may hold a password). */
   readonly description: string;
+  /** The embedded database only: settles when it is lost for good (the process should exit). */
+  readonly failed?: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -22,10 +24,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const dataDir = resolve(config.dataDir);
   const embedded = await startEmbeddedPostgres(dataDir);
   // Every client of the embedded server shares one session: one connection, or the pool hangs.
-  const sql = connectPostgres(embedded.url, { max: 1, prepare: true });
+  const sql = connectPostgres(embedded.url, { max: 1, prepare: true, connectTimeoutSeconds: 30 });
   return {
     sql,
     description: `embedded PostgreSQL (PGlite) in ${dataDir}`,
+    failed: embedded.failed,
     async close() {
       await sql.end({ timeout: 5 });
       await embedded.stop();

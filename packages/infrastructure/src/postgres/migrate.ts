@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { Sql } from './connect.js';
 
-const MIGRATIONS_DIR = new URL('../../../migrations/', import.meta.url);
+export const MIGRATIONS_DIR = new URL('../../../migrations/', import.meta.url);
 /** Any constant shared by every replica; it names this application's migration lock. */
 const MIGRATION_LOCK_ID = 7_413_029_001;
 

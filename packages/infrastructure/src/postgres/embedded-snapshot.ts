@@ -1,0 +1,142 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { cp, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectPostgres } from './connect.js';
+import { DatabaseThread } from './embedded-thread.js';
+import { MIGRATIONS_DIR, migrate } from './migrate.js';
+
+/**
+ * A migrated data directory made once (initdb + every migration: the slow, memory-hungry
+ * part of a first start) and copied for each new embedded database: a fresh DATA_DIR, every
+ * test database. Kept as a directory (copied to disk) and as PGlite's tarball (loaded in
+ * memory), under packages/infrastructure/.cache, named after what makes it: the PGlite
+ * version and the migration files. A change to either makes a new one.
+ */
+export interface Snapshot {
+  readonly dir: string;
+  readonly tarball: string;
+}
+
+const CACHE_DIR = fileURLToPath(new URL('../../../.cache/', import.meta.url));
+/** Bump when the way a snapshot is made changes. */
+const FORMAT = '1';
+const BUILD_LOCK_STALE_MS = 120_000;
+
+let made: Promise<Snapshot> | undefined;
+
+/** The snapshot for the current code, made first if needed (once per process, once per machine). */
+export function migratedSnapshot(): Promise<Snapshot> {
+  made ??= findOrMake().catch((error: unknown) => {
+    made = undefined;
+    throw error;
+  });
+  return made;
+}
+
+async function findOrMake(): Promise<Snapshot> {
+  const name = `pglite-${await snapshotKey()}`;
+  const snapshot = { dir: join(CACHE_DIR, name), tarball: join(CACHE_DIR, `${name}.tar`) };
+  if (await exists(snapshot.tarball)) return snapshot;
+  await mkdir(CACHE_DIR, { recursive: true });
+  // Parallel test processes: one makes it, the others wait for it.
+  const lock = join(CACHE_DIR, `${name}.lock`);
+  for (;;) {
+    try {
+      await (await open(lock, 'wx')).close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (await stat(lock).then((s) => s.mtimeMs, () => Date.now()));
+      if (age > BUILD_LOCK_STALE_MS) await rm(lock, { force: true });
+      else await new Promise((later) => setTimeout(later, 200));
+      if (await exists(snapshot.tarball)) return snapshot;
+    }
+  }
+  try {
+    if (!(await exists(snapshot.tarball))) await make(snapshot);
+    return snapshot;
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+async function make(snapshot: Snapshot): Promise<void> {
+  const building = `${snapshot.dir}.building-${process.pid}-${randomBytes(4).toString('hex')}`;
+  // In a thread of its own: initdb's hundreds of megabytes go back to the OS when it ends.
+  const thread = await DatabaseThread.start({ dataDir: building, tarball: null, durable: false });
+  try {
+    const sql = connectPostgres(thread.url, { max: 1, prepare: true });
+    try {
+      await migrate(sql);
+      await sql`checkpoint`;
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+    await writeFile(`${building}.tar`, await thread.dump());
+  } finally {
+    await thread.stop();
+  }
+  await rm(snapshot.dir, { recursive: true, force: true });
+  await rename(building, snapshot.dir);
+  await rename(`${building}.tar`, snapshot.tarball); // last: its presence means the snapshot is whole
+  for (const old of await readdir(CACHE_DIR)) {
+    if (old.startsWith('pglite-') && !old.startsWith(snapshot.dir.slice(CACHE_DIR.length))) {
+      await rm(join(CACHE_DIR, old), { recursive: true, force: true });
+    }
+  }
+}
+
+async function snapshotKey(): Promise<string> {
+  const hash = createHash('sha256').update(FORMAT);
+  const pglite = join(dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite'))), '..', 'package.json');
+  hash.update(JSON.parse(await readFile(pglite, 'utf8')).version as string);
+  for (const file of (await readdir(MIGRATIONS_DIR)).sort()) hash.update(file).update(await readFile(new URL(file, MIGRATIONS_DIR)));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * Makes `dataDir` a copy of the snapshot, crash-safe: copied beside, flushed, then moved in
+ * with PG_VERSION last (PGlite takes a directory without it for an empty one).
+ */
+export async function installSnapshot(snapshot: Snapshot, dataDir: string): Promise<void> {
+  const staging = join(dataDir, '.installing');
+  await rm(staging, { recursive: true, force: true });
+  await cp(snapshot.dir, staging, { recursive: true });
+  await flushTree(staging);
+  const entries = (await readdir(staging)).sort((a, b) => Number(a === 'PG_VERSION') - Number(b === 'PG_VERSION'));
+  for (const entry of entries) {
+    await rm(join(dataDir, entry), { recursive: true, force: true }); // left by an earlier, interrupted install
+    await rename(join(staging, entry), join(dataDir, entry));
+  }
+  await rm(staging, { recursive: true, force: true });
+  await flush(dataDir);
+}
+
+export async function isInitialized(dataDir: string): Promise<boolean> {
+  return exists(join(dataDir, 'PG_VERSION'));
+}
+
+/** fsync of every file, then of every directory (deepest first), 32 at a time. */
+async function flushTree(root: string): Promise<void> {
+  const entries = await readdir(root, { withFileTypes: true, recursive: true });
+  const files = entries.filter((e) => !e.isDirectory()).map((e) => join(e.parentPath, e.name));
+  const dirs = entries.filter((e) => e.isDirectory()).map((e) => join(e.parentPath, e.name)).sort((a, b) => b.length - a.length);
+  for (const paths of [files, [...dirs, root]]) {
+    for (let i = 0; i < paths.length; i += 32) await Promise.all(paths.slice(i, i + 32).map(flush));
+  }
+}
+
+async function flush(path: string): Promise<void> {
+  const handle = await open(path, constants.O_RDONLY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}

@@ -1,0 +1,120 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { AppError } from '@todo/domain';
+import type { WorkerCommand, WorkerEvent, WorkerInput } from './embedded-worker.js';
+
+/** How long the database thread may go without answering a ping before it counts as wedged. */
+export const WEDGED_AFTER_MS = 15_000;
+/** After a disk error, how soon it must answer again (PostgreSQL recovered from it) or count as wedged. */
+export const WEDGED_AFTER_IO_ERROR_MS = 3_000;
+const PING_EVERY_MS = 500;
+const STOP_WITHIN_MS = 10_000;
+
+const IO_MEANINGS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EIO: 'the disk reported an I/O error',
+};
+
+/**
+ * PGlite in a worker thread (embedded-worker.ts), watched from this one: the thread answers
+ * pings between statements, so one that stops answering (PGlite spins forever after a failed
+ * WAL write) is detected, stopped, and reported through `failed`.
+ */
+export class DatabaseThread {
+  /** Settles with the reason once the database is lost for good: the process should exit non-zero. */
+  readonly failed: Promise<AppError>;
+  private fail!: (error: AppError) => void;
+  private lastPong = Date.now();
+  private ioError: { code: string; at: number } | null = null;
+  private stopping = false;
+  private readonly watchdog: NodeJS.Timeout;
+  private readonly worker: Worker;
+  readonly url: string;
+  private readonly where: string;
+
+  private constructor(worker: Worker, url: string, where: string) {
+    this.worker = worker;
+    this.url = url;
+    this.where = where;
+    this.failed = new Promise((settle) => (this.fail = settle));
+    worker.on('message', (event: WorkerEvent) => {
+      if (event.type === 'pong') this.lastPong = Date.now();
+      if (event.type === 'io-error') this.ioError ??= { code: event.code, at: Date.now() };
+    });
+    worker.on('error', () => this.lost(`The embedded database in ${where} stopped with an internal error; restart the service`));
+    worker.on('exit', () => this.lost(`The embedded database in ${where} stopped unexpectedly; restart the service`));
+    this.watchdog = setInterval(() => this.check(), PING_EVERY_MS).unref();
+  }
+
+  static async start(input: WorkerInput): Promise<DatabaseThread> {
+    const worker = new Worker(new URL('./embedded-worker.js', import.meta.url), { workerData: input });
+    const where = input.dataDir ?? 'memory';
+    const ready = new Promise<string>((resolve, reject) => {
+      worker.on('message', (event: WorkerEvent) => event.type === 'ready' && resolve(event.url));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`exited with code ${code}`)));
+    });
+    try {
+      return new DatabaseThread(worker, await ready, where);
+    } catch (error) {
+      await worker.terminate();
+      throw new AppError('UNAVAILABLE', `The embedded database in ${where} could not start`, { cause: error });
+    }
+  }
+
+  /** The whole data directory as a tarball (PGlite's `dumpDataDir`). */
+  async dump(): Promise<Uint8Array> {
+    const dumped = new Promise<Uint8Array>((resolve) => {
+      const listen = (event: WorkerEvent) => {
+        if (event.type !== 'dumped') return;
+        this.worker.off('message', listen);
+        resolve(event.tarball);
+      };
+      this.worker.on('message', listen);
+    });
+    this.command({ type: 'dump' });
+    return dumped;
+  }
+
+  /** A clean shutdown (a checkpoint), or the thread is terminated when it does not come within 10 s. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.watchdog);
+    const exited = once(this.worker, 'exit');
+    this.command({ type: 'stop' });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((settle) => (timer = setTimeout(() => settle('late'), STOP_WITHIN_MS)));
+    if ((await Promise.race([exited, late])) === 'late') await this.worker.terminate();
+    clearTimeout(timer);
+  }
+
+  private check(): void {
+    const now = Date.now();
+    const silentFor = now - this.lastPong;
+    const io = this.ioError;
+    if (io !== null && this.lastPong < io.at && now - io.at > WEDGED_AFTER_IO_ERROR_MS) {
+      const meaning = IO_MEANINGS[io.code] ?? 'the disk failed';
+      this.lost(`The embedded database in ${this.where} stopped: ${meaning} (${io.code}). Fix the disk under DATA_DIR, then start the service again`);
+    } else if (silentFor > WEDGED_AFTER_MS) {
+      this.lost(`The embedded database in ${this.where} did not answer for ${Math.round(silentFor / 1000)} s; stopping so the service can be restarted`);
+    } else {
+      if (io !== null && this.lastPong > io.at) this.ioError = null; // PostgreSQL answered again: it recovered
+      this.command({ type: 'ping' });
+    }
+  }
+
+  private lost(message: string): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.watchdog);
+    this.fail(new AppError('UNAVAILABLE', message));
+    void this.worker.terminate();
+  }
+
+  private command(command: WorkerCommand): void {
+    this.worker.postMessage(command);
+  }
+}

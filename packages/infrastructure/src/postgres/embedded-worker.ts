@@ -1,0 +1,120 @@
+import { fdatasyncSync, fsyncSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import { NodeFS } from '@electric-sql/pglite/nodefs';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * The embedded database's own thread: PGlite (synchronous WebAssembly) and the socket server
+ * postgres.js connects to. A long or wedged statement blocks this thread only, never HTTP.
+ */
+export interface WorkerInput {
+  /** A directory on disk, or null for a database in memory. */
+  readonly dataDir: string | null;
+  /** A data directory tarball (from `dumpDataDir`) to start an in-memory database from. */
+  readonly tarball: Uint8Array | null;
+  /** Flush the WAL to disk at every commit (fdatasync), as PostgreSQL does by default. */
+  readonly durable: boolean;
+}
+
+export type WorkerEvent =
+  | { type: 'ready'; url: string }
+  | { type: 'pong' }
+  | { type: 'io-error'; code: string; syscall: string }
+  | { type: 'dumped'; tarball: Uint8Array }
+  | { type: 'stopped' };
+
+export type WorkerCommand = { type: 'ping' } | { type: 'dump' } | { type: 'stop' };
+
+/** Errors of the disk itself: PostgreSQL cannot go on writing its WAL after one of these. */
+const IO_FAULTS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']);
+
+/**
+ * PostgreSQL's settings for this embedded, single-session use. PGlite's defaults pass `-F`
+ * (fsync off); durable mode leaves it out and flushes with the hook below. 16 MB of shared
+ * buffers instead of 128 MB: half the resident memory, the OS page cache does the rest.
+ */
+export function startParams(durable: boolean): string[] {
+  const defaults = PGlite.defaultStartParams.filter((param) => param !== '-F');
+  return [
+    ...defaults,
+    ...(durable ? ['-c', 'fsync=on', '-c', 'wal_sync_method=fsync'] : ['-F']),
+    '-c', 'shared_buffers=16MB',
+  ];
+}
+
+interface EmscriptenStream {
+  readonly nfd: number;
+  readonly node: { readonly mode: number };
+}
+
+interface NodeFsDriver {
+  tryFSOperation<T>(operation: () => T): T;
+  readonly stream_ops: { fsync?: (stream: EmscriptenStream) => void };
+}
+
+interface EmscriptenModule {
+  readonly FS: { readonly filesystems: { readonly NODEFS: NodeFsDriver }; isDir(mode: number): boolean };
+}
+
+/**
+ * PGlite's node filesystem, with the two things Emscripten's NODEFS lacks: `fsync` reaches
+ * the disk (Emscripten's is a no-op, so PostgreSQL's flush at commit did nothing), and a disk
+ * error is reported to the main thread before PostgreSQL gets to spin on it.
+ */
+class FlushingNodeFS extends NodeFS {
+  override async init(pg: PGlite, options: Parameters<NodeFS['init']>[1]): ReturnType<NodeFS['init']> {
+    const result = await super.init(pg, options);
+    const preRun = [...(result.emscriptenOpts.preRun ?? [])];
+    preRun.push((module: EmscriptenModule) => {
+      const driver = module.FS.filesystems.NODEFS;
+      const operation = driver.tryFSOperation.bind(driver);
+      driver.tryFSOperation = <T>(run: () => T): T =>
+        operation(() => {
+          try {
+            return run();
+          } catch (error) {
+            const { code, syscall } = error as NodeJS.ErrnoException;
+            if (code !== undefined && IO_FAULTS.has(code)) send({ type: 'io-error', code, syscall: syscall ?? 'unknown' });
+            throw error;
+          }
+        });
+      driver.stream_ops.fsync = (stream) =>
+        driver.tryFSOperation(() => (module.FS.isDir(stream.node.mode) ? fsyncSync(stream.nfd) : fdatasyncSync(stream.nfd)));
+    });
+    return { ...result, emscriptenOpts: { ...result.emscriptenOpts, preRun } };
+  }
+}
+
+function send(event: WorkerEvent, transfer: ArrayBuffer[] = []): void {
+  parentPort!.postMessage(event, transfer);
+}
+
+async function main(input: WorkerInput): Promise<void> {
+  const db = input.dataDir === null
+    ? new PGlite({ startParams: startParams(false), ...(input.tarball && { loadDataDir: new Blob([input.tarball]) }) })
+    : new PGlite({ fs: new FlushingNodeFS(input.dataDir), startParams: startParams(input.durable) });
+  await db.waitReady;
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  await server.start();
+  parentPort!.on('message', (command: WorkerCommand) => {
+    if (command.type === 'ping') send({ type: 'pong' });
+    if (command.type === 'dump') {
+      void db.dumpDataDir('none').then(async (file) => {
+        const tarball = new Uint8Array(await file.arrayBuffer());
+        send({ type: 'dumped', tarball }, [tarball.buffer as ArrayBuffer]);
+      });
+    }
+    if (command.type === 'stop') {
+      void (async () => {
+        await server.stop();
+        await db.close();
+        send({ type: 'stopped' });
+        parentPort!.close();
+      })();
+    }
+  });
+  send({ type: 'ready', url: `postgres://postgres@${server.getServerConn()}/postgres` });
+}
+
+await main(workerData as WorkerInput);
