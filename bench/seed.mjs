@@ -2,7 +2,7 @@
 // version); the rows the write workloads add are removed before each of their runs.
 import postgres from 'postgres';
 
-export const SEED_VERSION = 2;
+export const SEED_VERSION = 3;
 export const USERS_PER_WORKLOAD = 100;
 export const SMALL_LIST = 50; // W1, W3: tasks per user
 export const BIG_LIST = 10_000; // W4: tasks per user, 100 users = 1,000,000 rows
