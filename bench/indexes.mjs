@@ -175,5 +175,5 @@ const bareCreate = median(bareRuns.map((r) => r.createMs));
 const bareToggle = median(bareRuns.map((r) => r.toggleMs));
 lines.push('', `With only ${BARE_KEEPS.join(' and ')} (the bare server's): create ${bareCreate.toFixed(3)} ms, toggle ${bareToggle.toFixed(3)} ms; ` +
   `all ${indexes.length} indexes cost ${(baseCreate / bareCreate).toFixed(2)}× that per create, ${(baseToggle / bareToggle).toFixed(2)}× per toggle.`);
-lines.push('', 'Plans with every index:', ...reads.map(([name]) => `  ${name}: ${base[0].plans[name].shape} (${base[0].plans[name].buffers} buffers, ${base[0].plans[name].ms.toFixed(2)} ms)`));
+lines.push('', 'Plans with every index:', ...reads.map(([name]) => `  ${name}: ${base[0].plans[name].shape} (${base[0].plans[name].buffers} buffers, ${median(base.map((x) => x.plans[name].ms)).toFixed(2)} ms)`));
 console.log(lines.join('\n'));
