@@ -2,8 +2,8 @@
 // Same SQL as packages/infrastructure/src/postgres/postgres-{task,user}-repository.ts, same
 // HS256/384/512 token check as jose-token-verifier.ts, accepted tokens cached until their `exp`
 // as the service does (a Map: the reference gets every shortcut the service takes), the same
-// `{data, meta}` bodies, an HMAC'd next_cursor and sync token. Task versions and the changes
-// feed when the schema has them. No request log, no rate limit, no CORS, only the validation
+// `{data, meta}` bodies, an HMAC'd next_cursor and sync token, task versions, the changes
+// feed. No request log, no rate limit, no CORS, only the validation
 // the benchmark's requests need. Usage: DATABASE_URL=... BETTER_AUTH_SECRET=... PORT=... node reference-server.mjs
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -19,8 +19,6 @@ const syncKey = createHmac('sha256', 'tasks-api sync token key').update(process.
 const synced = new Map();
 /** token → { payload, expMs }: accepted tokens only. */
 const accepted = new Map();
-const [{ versioned }] = await sql`
-  select exists (select 1 from information_schema.columns where table_name = 'tasks' and column_name = 'version') as versioned`;
 
 const toJson = (r) => ({
   id: Number(r.id), user_id: r.user_id, title: r.title, description: r.description, completed: r.completed,
@@ -152,7 +150,7 @@ async function handle(req, res) {
       }
       return send(res, 200, { data: rows.map(toJson), meta: { count: rows.length, next_cursor: next } });
     }
-    if (req.method === 'POST' && versioned) {
+    if (req.method === 'POST') {
       const body = await readJson(req);
       const title = typeof body.title === 'string' ? body.title.trim() : '';
       if (title.length === 0 || title.length > 200) return send(res, 422, { error: { code: 'VALIDATION_ERROR', message: 'title' } });
@@ -168,20 +166,6 @@ async function handle(req, res) {
       res.setHeader('Location', `/api/tasks/${row.id}`);
       return send(res, 201, { data: toJson(row) });
     }
-    if (req.method === 'POST') {
-      const body = await readJson(req);
-      const title = typeof body.title === 'string' ? body.title.trim() : '';
-      if (title.length === 0 || title.length > 200) return send(res, 422, { error: { code: 'VALIDATION_ERROR', message: 'title' } });
-      const [row] = await sql`
-        with owner_row as (
-          insert into users (id, created_at, updated_at) values (${owner}, ${at}, ${at}) on conflict (id) do nothing
-        )
-        insert into tasks (user_id, title, description, completed, due_date, created_at, updated_at)
-        values (${owner}, ${title}, ${body.description ?? null}, ${body.completed ?? false}, ${body.due_date ? new Date(body.due_date) : null}, ${at}, ${at})
-        returning *`;
-      res.setHeader('Location', `/api/tasks/${row.id}`);
-      return send(res, 201, { data: toJson(row) });
-    }
   }
   if (url.pathname === '/api/tasks/changes' && req.method === 'GET') return send(res, 200, await changes(owner, url));
   const match = /^\/api\/tasks\/([1-9][0-9]{0,15})(\/complete)?$/.exec(url.pathname);
@@ -191,15 +175,11 @@ async function handle(req, res) {
     // Versioned writes as the service's: the task row locked first, then the owner's counter bumped.
     const target = sql`target as (select id from tasks where user_id = ${owner} and id = ${id} for update)`;
     const bump = sql`seq as (update users set change_seq = change_seq + 1 where id = ${owner} and exists (select 1 from target) returning change_seq)`;
-    if (versioned && match[2] !== undefined && req.method === 'PATCH') {
+    if (match[2] !== undefined && req.method === 'PATCH') {
       rows = await sql`
         with ${target}, ${bump}
         update tasks set completed = not completed, updated_at = ${at}, version = (select change_seq from seq)
         where user_id = ${owner} and id = (select id from target) returning *`;
-    } else if (match[2] !== undefined && req.method === 'PATCH') {
-      rows = await sql`
-        update tasks set completed = not completed, updated_at = ${at}
-        where user_id = ${owner} and id = ${id} returning *`;
     } else if (match[2] === undefined && req.method === 'GET') {
       rows = await sql`select * from tasks where user_id = ${owner} and id = ${id}`;
     } else if (match[2] === undefined && (req.method === 'PATCH' || req.method === 'PUT')) {
@@ -210,12 +190,10 @@ async function handle(req, res) {
         ...(typeof body.completed === 'boolean' && { completed: body.completed }),
         updated_at: at,
       };
-      rows = versioned
-        ? await sql`
-          with ${target}, ${bump}
-          update tasks set ${sql(columns)}, version = (select change_seq from seq)
-          where user_id = ${owner} and id = (select id from target) returning *`
-        : await sql`update tasks set ${sql(columns)} where user_id = ${owner} and id = ${id} returning *`;
+      rows = await sql`
+        with ${target}, ${bump}
+        update tasks set ${sql(columns)}, version = (select change_seq from seq)
+        where user_id = ${owner} and id = (select id from target) returning *`;
     }
     if (rows !== undefined) {
       return rows.length === 0 ? send(res, 404, { error: { code: 'NOT_FOUND', message: 'Task not found' } }) : send(res, 200, { data: toJson(rows[0]) });

@@ -8,3 +8,5 @@ export { ListTasks, type ListRequest, type TaskPage } from './tasks/list-tasks.j
 export { ToggleTaskCompletion } from './tasks/toggle-task-completion.js';
 export { UpdateTask } from './tasks/update-task.js';
 export { DeleteUser } from './users/delete-user.js';
+export { PurgeExpiredKeys } from './tasks/purge-expired-keys.js';
+export { DEFAULT_WRITE_POLICY, type WritePolicy } from './tasks/write-policy.js';

@@ -222,7 +222,7 @@ export interface components {
         ErrorBody: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_ERROR" | "NOT_FOUND" | "UNAUTHENTICATED" | "SERVICE_UNAVAILABLE" | "METHOD_NOT_ALLOWED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                code: "VALIDATION_ERROR" | "NOT_FOUND" | "UNAUTHENTICATED" | "SERVICE_UNAVAILABLE" | "METHOD_NOT_ALLOWED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_FLIGHT";
                 /** @description For people; never a stack trace, SQL or token detail. */
                 message: string;
                 /** @description Only on 422 VALIDATION_ERROR: one entry per field at fault (body fields, query parameters, or id). */
@@ -444,7 +444,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
-        /** @description A field, query parameter or id is invalid; `details` names each one. An empty title says "Title is required". */
+        /** @description A field, query parameter, id or Idempotency-Key is invalid; `details` names each one. An empty title says "Title is required". On the keyed routes, also `IDEMPOTENCY_KEY_REUSED`: the key was first used for a different request. */
         ValidationFailed: {
             headers: {
                 /** @description The caller's X-Request-Id when it is 1–128 characters of A–Z a–z 0–9 . _ : -, else a fresh UUID. */
@@ -527,6 +527,83 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
+        /** @description A request with this Idempotency-Key is still running. */
+        IdempotencyKeyInFlight: {
+            headers: {
+                /** @description The caller's X-Request-Id when it is 1–128 characters of A–Z a–z 0–9 . _ : -, else a fresh UUID. */
+                "X-Request-Id": string;
+                /** @description Whole seconds to wait before trying again (at most 60 on a 429). */
+                "Retry-After": number;
+                /** @description Requests per minute allowed to this user (or client IP without a valid token). */
+                "RateLimit-Limit": number;
+                /** @description Requests left right now. */
+                "RateLimit-Remaining": number;
+                /** @description Seconds until the allowance is full again. */
+                "RateLimit-Reset": number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "IDEMPOTENCY_KEY_IN_FLIGHT",
+                 *         "message": "A request with this Idempotency-Key is still in progress"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description If-Match named no current version of the task: nothing was changed. */
+        PreconditionFailed: {
+            headers: {
+                /** @description The caller's X-Request-Id when it is 1–128 characters of A–Z a–z 0–9 . _ : -, else a fresh UUID. */
+                "X-Request-Id": string;
+                /** @description Requests per minute allowed to this user (or client IP without a valid token). */
+                "RateLimit-Limit": number;
+                /** @description Requests left right now. */
+                "RateLimit-Remaining": number;
+                /** @description Seconds until the allowance is full again. */
+                "RateLimit-Reset": number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "PRECONDITION_FAILED",
+                 *         "message": "The task has changed since the version in If-Match"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description REQUIRE_IF_MATCH is on and the write came without If-Match. */
+        PreconditionRequired: {
+            headers: {
+                /** @description The caller's X-Request-Id when it is 1–128 characters of A–Z a–z 0–9 . _ : -, else a fresh UUID. */
+                "X-Request-Id": string;
+                /** @description Requests per minute allowed to this user (or client IP without a valid token). */
+                "RateLimit-Limit": number;
+                /** @description Requests left right now. */
+                "RateLimit-Remaining": number;
+                /** @description Seconds until the allowance is full again. */
+                "RateLimit-Reset": number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "PRECONDITION_REQUIRED",
+                 *         "message": "This write needs an If-Match header with the task's ETag"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
         /** @description The database, or the JWKS with no usable cached key, cannot be reached. */
         ServiceUnavailable: {
             headers: {
@@ -558,6 +635,12 @@ export interface components {
     parameters: {
         /** @description Decimal digits without sign or leading zero; anything else is a 422. */
         TaskId: number;
+        /** @description ETags of the task (strong comparison; weak tags never match) or `*`: the write happens only if one is current, else 412. */
+        IfMatch: string;
+        /** @description ETags (weak comparison) or `*`: 304 without a body when one is current. */
+        IfNoneMatch: string;
+        /** @description A retry of the same request (method, path, JSON body by value) with the same key within IDEMPOTENCY_TTL_S gets the first 2xx answer again, with Idempotency-Replayed: true, and nothing runs twice. */
+        IdempotencyKey: string;
     };
     requestBodies: never;
     headers: never;
@@ -579,7 +662,10 @@ export interface operations {
                 /** @description Opaque: meta.next_cursor of the previous page, with the same status, sort and order, by the same user. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description ETags (weak comparison) or `*`: 304 without a body when one is current. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -596,11 +682,30 @@ export interface operations {
                     "RateLimit-Remaining": number;
                     /** @description Seconds until the allowance is full again. */
                     "RateLimit-Reset": number;
+                    /** @description Opaque entity tag: strong on one task (changes on every write to it, never repeats), weak on a list (over the body). */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskList"];
                 };
+            };
+            /** @description If-None-Match named the current ETag: no body. */
+            304: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it is 1–128 characters of A–Z a–z 0–9 . _ : -, else a fresh UUID. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute allowed to this user (or client IP without a valid token). */
+                    "RateLimit-Limit": number;
+                    /** @description Requests left right now. */
+                    "RateLimit-Remaining": number;
+                    /** @description Seconds until the allowance is full again. */
+                    "RateLimit-Reset": number;
+                    /** @description Opaque entity tag: strong on one task (changes on every write to it, never repeats), weak on a list (over the body). */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             401: components["responses"]["Unauthenticated"];
             405: components["responses"]["MethodNotAllowed"];
@@ -613,7 +718,10 @@ export interface operations {
     createTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A retry of the same request (method, path, JSON body by value) with the same key within IDEMPOTENCY_TTL_S gets the first 2xx answer again, with Idempotency-Replayed: true, and nothing runs twice. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -623,7 +731,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created. */
+            /** @description Created (or, under an Idempotency-Key already used, the first answer again, with Idempotency-Replayed: true). */
             201: {
                 headers: {
                     /** @description The caller's X-Request-Id when it is 1–128 characters of A–Z a–z 0–9 . _ : -, else a fresh UUID. */
@@ -636,6 +744,10 @@ export interface operations {
                     "RateLimit-Reset": number;
                     /** @description Path of the created task. */
                     Location: string;
+                    /** @description Opaque entity tag: strong on one task (changes on every write to it, never repeats), weak on a list (over the body). */
+                    ETag: string;
+                    /** @description `true` when this is the kept response of an earlier request with the same Idempotency-Key. */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -645,6 +757,7 @@ export interface operations {
             400: components["responses"]["MalformedJson"];
             401: components["responses"]["Unauthenticated"];
             405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["IdempotencyKeyInFlight"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
@@ -656,7 +769,10 @@ export interface operations {
     getTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags (weak comparison) or `*`: 304 without a body when one is current. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description Decimal digits without sign or leading zero; anything else is a 422. */
                 id: components["parameters"]["TaskId"];
@@ -676,11 +792,30 @@ export interface operations {
                     "RateLimit-Remaining": number;
                     /** @description Seconds until the allowance is full again. */
                     "RateLimit-Reset": number;
+                    /** @description Opaque entity tag: strong on one task (changes on every write to it, never repeats), weak on a list (over the body). */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskEnvelope"];
                 };
+            };
+            /** @description If-None-Match named the current ETag: no body. */
+            304: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it is 1–128 characters of A–Z a–z 0–9 . _ : -, else a fresh UUID. */
+                    "X-Request-Id": string;
+                    /** @description Requests per minute allowed to this user (or client IP without a valid token). */
+                    "RateLimit-Limit": number;
+                    /** @description Requests left right now. */
+                    "RateLimit-Remaining": number;
+                    /** @description Seconds until the allowance is full again. */
+                    "RateLimit-Reset": number;
+                    /** @description Opaque entity tag: strong on one task (changes on every write to it, never repeats), weak on a list (over the body). */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
@@ -694,7 +829,10 @@ export interface operations {
     updateTaskPut: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of the task (strong comparison; weak tags never match) or `*`: the write happens only if one is current, else 412. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description Decimal digits without sign or leading zero; anything else is a 422. */
                 id: components["parameters"]["TaskId"];
@@ -718,6 +856,8 @@ export interface operations {
                     "RateLimit-Remaining": number;
                     /** @description Seconds until the allowance is full again. */
                     "RateLimit-Reset": number;
+                    /** @description Opaque entity tag: strong on one task (changes on every write to it, never repeats), weak on a list (over the body). */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -728,9 +868,11 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -739,7 +881,10 @@ export interface operations {
     deleteTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of the task (strong comparison; weak tags never match) or `*`: the write happens only if one is current, else 412. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description Decimal digits without sign or leading zero; anything else is a 422. */
                 id: components["parameters"]["TaskId"];
@@ -766,7 +911,9 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["ValidationFailed"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -775,7 +922,10 @@ export interface operations {
     updateTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of the task (strong comparison; weak tags never match) or `*`: the write happens only if one is current, else 412. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description Decimal digits without sign or leading zero; anything else is a 422. */
                 id: components["parameters"]["TaskId"];
@@ -799,6 +949,8 @@ export interface operations {
                     "RateLimit-Remaining": number;
                     /** @description Seconds until the allowance is full again. */
                     "RateLimit-Reset": number;
+                    /** @description Opaque entity tag: strong on one task (changes on every write to it, never repeats), weak on a list (over the body). */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -809,9 +961,11 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -820,7 +974,12 @@ export interface operations {
     toggleTaskCompletion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of the task (strong comparison; weak tags never match) or `*`: the write happens only if one is current, else 412. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description A retry of the same request (method, path, JSON body by value) with the same key within IDEMPOTENCY_TTL_S gets the first 2xx answer again, with Idempotency-Replayed: true, and nothing runs twice. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description Decimal digits without sign or leading zero; anything else is a 422. */
                 id: components["parameters"]["TaskId"];
@@ -829,7 +988,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The task after the change. */
+            /** @description The task after the change (or, under an Idempotency-Key already used, the first answer again, with Idempotency-Replayed: true). */
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it is 1–128 characters of A–Z a–z 0–9 . _ : -, else a fresh UUID. */
@@ -840,6 +999,10 @@ export interface operations {
                     "RateLimit-Remaining": number;
                     /** @description Seconds until the allowance is full again. */
                     "RateLimit-Reset": number;
+                    /** @description Opaque entity tag: strong on one task (changes on every write to it, never repeats), weak on a list (over the body). */
+                    ETag: string;
+                    /** @description `true` when this is the kept response of an earlier request with the same Idempotency-Key. */
+                    "Idempotency-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -849,7 +1012,10 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["IdempotencyKeyInFlight"];
+            412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["ValidationFailed"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -3,3 +3,4 @@ export * from './task.js';
 export * from './task-rules.js';
 export * from './text.js';
 export * from './task-order.js';
+export * from './conditional.js';

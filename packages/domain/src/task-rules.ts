@@ -50,7 +50,10 @@ export function parseDueDate(text: string): Date | null {
   const millis = Number(fraction.slice(1, 4).padEnd(3, '0'));
   const sign = zone === 'Z' ? 0 : zone!.startsWith('-') ? -1 : 1;
   const local = utcDate(year!, month!, day!, hour!, minute!, second!, millis);
-  return new Date(local.getTime() - sign * (offsetHours * 60 + offsetMinutes) * 60_000);
+  const instant = new Date(local.getTime() - sign * (offsetHours * 60 + offsetMinutes) * 60_000);
+  // The stored instant must be in years 0001–9999 too: an offset can move a date out of them.
+  const utcYear = instant.getUTCFullYear();
+  return utcYear >= 1 && utcYear <= 9999 ? instant : null;
 }
 
 /** Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear does not. */

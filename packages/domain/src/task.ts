@@ -1,5 +1,10 @@
 export type UserId = string;
 export type TaskId = number;
+/**
+ * Set by every write to a task, from a counter per owner that only grows: a task never has
+ * the same version twice, and no two tasks of one owner share one.
+ */
+export type TaskVersion = number;
 
 export interface Task {
   readonly id: TaskId;
@@ -10,6 +15,7 @@ export interface Task {
   readonly dueDate: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  readonly version: TaskVersion;
 }
 
 /** A task about to be created: its rules already checked (see task-rules.ts). */

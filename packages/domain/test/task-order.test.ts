@@ -5,7 +5,7 @@ import { compareForListing, type Task } from '../src/index.js';
 const at = (iso: string) => new Date(iso);
 function task(id: number, fields: Partial<Task> = {}): Task {
   const created = at('2026-01-01T00:00:00.000Z');
-  return { id, userId: 'u', title: `t${id}`, description: null, completed: false, dueDate: null, createdAt: created, updatedAt: created, ...fields };
+  return { id, userId: 'u', title: `t${id}`, description: null, completed: false, dueDate: null, createdAt: created, updatedAt: created, version: id, ...fields };
 }
 const ids = (tasks: Task[], sort: Parameters<typeof compareForListing>[2], order: 'asc' | 'desc') =>
   [...tasks].sort((a, b) => compareForListing(a, b, sort, order)).map((t) => t.id);

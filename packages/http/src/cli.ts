@@ -12,6 +12,10 @@ const EXIT = {
   NOT_FOUND: 66,
   UNAUTHENTICATED: 77,
   UNAVAILABLE: 69,
+  PRECONDITION_FAILED: 65,
+  PRECONDITION_REQUIRED: 65,
+  IDEMPOTENCY_KEY_REUSED: 65,
+  IDEMPOTENCY_KEY_IN_FLIGHT: 75, // EX_TEMPFAIL
 } as const satisfies Record<AppErrorCode, number>;
 const EXIT_USAGE = 64;
 const EXIT_SOFTWARE = 70;
@@ -71,6 +75,7 @@ async function run(argv: string[]): Promise<void> {
 /** The same container as the server, on the configured database. */
 async function withDatabase(config: Config, work: (useCases: UseCases, sql: Parameters<typeof migrate>[0]) => Promise<void>): Promise<void> {
   const database = await openDatabase(config);
+  for (const warning of database.warnings) process.stderr.write(`${warning}\n`);
   try {
     await migrate(database.sql);
     const container = newContainer();

@@ -1,6 +1,6 @@
 import {
-  Authenticate, CachedTokenVerifier, type Clock, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, type TaskRepository,
-  ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository,
+  Authenticate, CachedTokenVerifier, type Clock, CreateTask, DEFAULT_WRITE_POLICY, DeleteTask, DeleteUser, GetTask, ListTasks,
+  PurgeExpiredKeys, type TaskRepository, ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository, type WritePolicy,
 } from '@todo/application';
 import {
   type Config, JoseTokenVerifier, PostgresTaskRepository, PostgresUserRepository, type Sql, StaleTolerantJwks, systemClock,
@@ -14,26 +14,39 @@ export const PORTS = {
   UserRepository: Symbol('UserRepository'),
   TokenVerifier: Symbol('TokenVerifier'),
   Clock: Symbol('Clock'),
+  WritePolicy: Symbol('WritePolicy'),
 } as const;
 
 export function newContainer(): Container {
   return new Container({ defaultScope: 'Singleton' });
 }
 
-export function bindUseCases(c: Container): void {
+/** `policy`: REQUIRE_IF_MATCH and IDEMPOTENCY_TTL_S, from the configuration (the defaults when not given). */
+export function bindUseCases(c: Container, policy: WritePolicy = DEFAULT_WRITE_POLICY): void {
+  c.bind<WritePolicy>(PORTS.WritePolicy).toConstantValue(policy);
   c.bind(Authenticate).toResolvedValue(
     (verifier: TokenVerifier, users: UserRepository, clock: Clock) => new Authenticate(verifier, users, clock),
     [PORTS.TokenVerifier, PORTS.UserRepository, PORTS.Clock],
   );
-  c.bind(CreateTask).toResolvedValue((tasks: TaskRepository, clock: Clock) => new CreateTask(tasks, clock), [PORTS.TaskRepository, PORTS.Clock]);
+  c.bind(CreateTask).toResolvedValue(
+    (tasks: TaskRepository, clock: Clock, rules: WritePolicy) => new CreateTask(tasks, clock, rules),
+    [PORTS.TaskRepository, PORTS.Clock, PORTS.WritePolicy],
+  );
   c.bind(ListTasks).toResolvedValue((tasks: TaskRepository) => new ListTasks(tasks), [PORTS.TaskRepository]);
   c.bind(GetTask).toResolvedValue((tasks: TaskRepository) => new GetTask(tasks), [PORTS.TaskRepository]);
-  c.bind(UpdateTask).toResolvedValue((tasks: TaskRepository, clock: Clock) => new UpdateTask(tasks, clock), [PORTS.TaskRepository, PORTS.Clock]);
-  c.bind(ToggleTaskCompletion).toResolvedValue(
-    (tasks: TaskRepository, clock: Clock) => new ToggleTaskCompletion(tasks, clock),
-    [PORTS.TaskRepository, PORTS.Clock],
+  c.bind(UpdateTask).toResolvedValue(
+    (tasks: TaskRepository, clock: Clock, rules: WritePolicy) => new UpdateTask(tasks, clock, rules),
+    [PORTS.TaskRepository, PORTS.Clock, PORTS.WritePolicy],
   );
-  c.bind(DeleteTask).toResolvedValue((tasks: TaskRepository) => new DeleteTask(tasks), [PORTS.TaskRepository]);
+  c.bind(ToggleTaskCompletion).toResolvedValue(
+    (tasks: TaskRepository, clock: Clock, rules: WritePolicy) => new ToggleTaskCompletion(tasks, clock, rules),
+    [PORTS.TaskRepository, PORTS.Clock, PORTS.WritePolicy],
+  );
+  c.bind(DeleteTask).toResolvedValue(
+    (tasks: TaskRepository, rules: WritePolicy) => new DeleteTask(tasks, rules),
+    [PORTS.TaskRepository, PORTS.WritePolicy],
+  );
+  c.bind(PurgeExpiredKeys).toResolvedValue((tasks: TaskRepository, clock: Clock) => new PurgeExpiredKeys(tasks, clock), [PORTS.TaskRepository, PORTS.Clock]);
   c.bind(DeleteUser).toResolvedValue((users: UserRepository) => new DeleteUser(users), [PORTS.UserRepository]);
 }
 
@@ -67,5 +80,6 @@ export function resolveUseCases(c: Container): UseCases {
     toggleTaskCompletion: c.get(ToggleTaskCompletion),
     deleteTask: c.get(DeleteTask),
     deleteUser: c.get(DeleteUser),
+    purgeExpiredKeys: c.get(PurgeExpiredKeys),
   };
 }

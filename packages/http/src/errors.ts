@@ -8,16 +8,23 @@ const HTTP = {
   NOT_FOUND: [404, 'NOT_FOUND'],
   UNAUTHENTICATED: [401, 'UNAUTHENTICATED'],
   UNAVAILABLE: [503, 'SERVICE_UNAVAILABLE'],
+  PRECONDITION_FAILED: [412, 'PRECONDITION_FAILED'],
+  PRECONDITION_REQUIRED: [428, 'PRECONDITION_REQUIRED'],
+  IDEMPOTENCY_KEY_REUSED: [422, 'IDEMPOTENCY_KEY_REUSED'],
+  IDEMPOTENCY_KEY_IN_FLIGHT: [409, 'IDEMPOTENCY_KEY_IN_FLIGHT'],
 } as const satisfies Record<AppErrorCode, readonly [number, ErrorCode]>;
 
 /** Every `error.code` the API answers with: a public contract, listed in the OpenAPI document. */
 export const ERROR_CODES = [
   'VALIDATION_ERROR', 'NOT_FOUND', 'UNAUTHENTICATED', 'SERVICE_UNAVAILABLE', 'METHOD_NOT_ALLOWED', 'MALFORMED_JSON',
-  'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL_ERROR',
+  'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL_ERROR', 'PRECONDITION_FAILED', 'PRECONDITION_REQUIRED',
+  'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_FLIGHT',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+/** A duplicate of a keyed request still running: it settles within one statement, so soon. */
+export const IN_FLIGHT_RETRY_AFTER_SECONDS = 1;
 
 /**
  * Logged at warn. An absent task and another user's answer the same 404, and telling them
@@ -46,6 +53,7 @@ export const errorBoundary: Middleware = async (ctx, next) => {
     const [status, code] = HTTP[error.code];
     if (status === 401) ctx.set('WWW-Authenticate', error.message === 'missing' ? 'Bearer' : 'Bearer error="invalid_token"');
     if (status === 503) ctx.set('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+    if (status === 409) ctx.set('Retry-After', String(IN_FLIGHT_RETRY_AFTER_SECONDS));
     if (status === 401 || status === 503) ctx.state.failure = error;
     if (error.code in SECURITY_EVENTS) ctx.state.securityEvent = SECURITY_EVENTS[error.code as keyof typeof SECURITY_EVENTS];
     reply(ctx, status, code, messageFor(error), error.details);

@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Config, isReachable, migrate, openDatabase } from '@todo/infrastructure';
+import { type Config, isReachable, migrateAtStartup, openDatabase } from '@todo/infrastructure';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { bindPostgres, bindTokenVerifier, bindUseCases, newContainer, resolveUseCases } from './container.js';
+import { startKeySweeper } from './key-sweeper.js';
 
 export interface RunningService {
   readonly url: string;
@@ -19,8 +20,12 @@ export interface RunningService {
 
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const database = await openDatabase(config);
+  for (const warning of database.warnings) logger.warn(warning);
   try {
-    const { applied } = await migrate(database.sql);
+    const { applied } = await migrateAtStartup(database.sql, {
+      timeoutMs: config.dbStartupTimeoutMs,
+      onRetry: (error, delayMs) => logger.warn({ err: error, retry_in_ms: Math.round(delayMs) }, 'database not reachable yet, retrying'),
+    });
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
   } catch (error) {
     await database.close();
@@ -30,13 +35,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const container = newContainer();
   bindPostgres(container, database.sql, config);
   bindTokenVerifier(container, config);
-  bindUseCases(container);
+  bindUseCases(container, { requireIfMatch: config.requireIfMatch, idempotencyTtlSeconds: config.idempotencyTtlSeconds });
+  const useCases = resolveUseCases(container);
 
   let shuttingDown = false;
   const failed = database.failed ?? new Promise<Error>(() => {});
   void failed.then(() => (shuttingDown = true));
   const { app } = createApp({
-    useCases: resolveUseCases(container),
+    useCases,
     logger,
     corsOrigins: config.corsOrigins,
     rateLimitPerMinute: config.rateLimitPerMinute,
@@ -49,6 +55,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info({ database: database.description }, 'database ready');
+  const sweeper = startKeySweeper(useCases.purgeExpiredKeys, logger);
 
   return {
     url: `http://${host}:${port}`,
@@ -56,6 +63,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     failed,
     async shutdown(timeoutMs) {
       shuttingDown = true;
+      sweeper.stop();
       const finished = new Promise<void>((done) => server.close(() => done()));
       // Keep-alive connections that go idle after their last response are closed as they do.
       const idleSweep = setInterval(() => server.closeIdleConnections(), 50);

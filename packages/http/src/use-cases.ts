@@ -1,5 +1,5 @@
 import type {
-  Authenticate, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, ToggleTaskCompletion, UpdateTask,
+  Authenticate, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, PurgeExpiredKeys, ToggleTaskCompletion, UpdateTask,
 } from '@todo/application';
 
 /** The use-cases as plain objects: what the routes and the CLI receive from the composition root. */
@@ -12,4 +12,5 @@ export interface UseCases {
   readonly toggleTaskCompletion: ToggleTaskCompletion;
   readonly deleteTask: DeleteTask;
   readonly deleteUser: DeleteUser;
+  readonly purgeExpiredKeys: PurgeExpiredKeys;
 }

@@ -65,7 +65,9 @@ describe('OpenAPI document', () => {
     assert.equal(UpdateTaskBody.minProperties, 1);
     assert.deepEqual(UpdateTaskBody.anyOf.map((branch: Node) => branch.required), [['title'], ['description'], ['due_date'], ['completed']]);
 
-    const parameters = Object.fromEntries(document.paths['/api/tasks'].get.parameters.map((p: Node) => [p.name, p]));
+    const listParameters = document.paths['/api/tasks'].get.parameters as Node[];
+    assert.ok(listParameters.some((p) => p.$ref === '#/components/parameters/IfNoneMatch'));
+    const parameters: Node = Object.fromEntries(listParameters.filter((p) => p.$ref === undefined).map((p) => [p.name, p]));
     assert.deepEqual(Object.keys(parameters).sort(), ['cursor', 'limit', 'order', 'sort', 'status']);
     assert.deepEqual(parameters['status'].schema.enum, ['all', 'pending', 'completed']);
     assert.deepEqual(parameters['sort'].schema.enum, ['created', 'updated', 'title', 'due_date']);
@@ -99,17 +101,23 @@ describe('OpenAPI document', () => {
   it('gives every operation its statuses, headers and the error codes', () => {
     const responses = (path: string, method: string) => document.paths[path][method].responses as Node;
     const statuses = (path: string, method: string) => Object.keys(responses(path, method)).sort();
-    assert.deepEqual(statuses('/api/tasks', 'get'), ['200', '401', '405', '422', '429', '500', '503']);
-    assert.deepEqual(statuses('/api/tasks', 'post'), ['201', '400', '401', '405', '413', '415', '422', '429', '500', '503']);
+    assert.deepEqual(statuses('/api/tasks', 'get'), ['200', '304', '401', '405', '422', '429', '500', '503']);
+    assert.deepEqual(statuses('/api/tasks', 'post'), ['201', '400', '401', '405', '409', '413', '415', '422', '429', '500', '503']);
     for (const method of ['put', 'patch']) {
-      assert.deepEqual(statuses('/api/tasks/{id}', method), ['200', '400', '401', '404', '405', '413', '415', '422', '429', '500', '503']);
+      assert.deepEqual(statuses('/api/tasks/{id}', method), ['200', '400', '401', '404', '405', '412', '413', '415', '422', '428', '429', '500', '503']);
     }
-    assert.deepEqual(statuses('/api/tasks/{id}', 'delete'), ['204', '401', '404', '405', '422', '429', '500', '503']);
+    assert.deepEqual(statuses('/api/tasks/{id}', 'delete'), ['204', '401', '404', '405', '412', '422', '428', '429', '500', '503']);
+    assert.deepEqual(statuses('/api/tasks/{id}/complete', 'patch'), ['200', '401', '404', '405', '409', '412', '422', '428', '429', '500', '503']);
+    assert.equal(responses('/api/tasks/{id}', 'get')['200'].headers.ETag.required, true);
+    assert.equal(responses('/api/tasks/{id}', 'get')['304'].headers.ETag.required, true);
+    assert.equal(responses('/api/tasks', 'post')['201'].headers['Idempotency-Replayed'].required, undefined);
+    assert.equal(document.components.responses.IdempotencyKeyInFlight.headers['Retry-After'].required, true);
     assert.deepEqual(statuses('/ready', 'get'), ['200', '405', '500', '503']);
     const created = responses('/api/tasks', 'post')['201'];
     assert.equal(created.headers.Location.required, true);
-    assert.deepEqual(Object.keys(created.headers).sort(), ['Location', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'X-Request-Id']);
-    assert.ok((Object.values(created.headers) as Node[]).every((header) => header.required === true));
+    assert.deepEqual(Object.keys(created.headers).sort(), [
+      'ETag', 'Idempotency-Replayed', 'Location', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'X-Request-Id',
+    ]);
     assert.equal(responses('/api/tasks/{id}', 'delete')['204'].content, undefined);
 
     const shared = document.components.responses;

@@ -17,6 +17,7 @@ const validDescription = fc.option(text(120).filter((d) => isStorableText(d) && 
 const toTask = (t: TaskJson): Task => ({
   id: t.id, userId: t.user_id, title: t.title, description: t.description, completed: t.completed,
   dueDate: t.due_date === null ? null : new Date(t.due_date), createdAt: new Date(t.created_at), updatedAt: new Date(t.updated_at),
+  version: 0, // not on the wire; compareForListing does not read it
 });
 
 for (const kind of databaseKinds) {

@@ -2,3 +2,4 @@ export * from './counting-store.js';
 export * from './service-process.js';
 export * from './test-app.js';
 export * from './openapi.js';
+export * from './store-kinds.js';

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type Router from '@koa/router';
-import type { Clock, TokenVerifier } from '@todo/application';
+import type { Clock, TokenVerifier, WritePolicy } from '@todo/application';
 import { inMemoryStore, type Store } from '@todo/application/testing';
 import { JoseTokenVerifier, mintDevelopmentToken } from '@todo/infrastructure';
 import pino from 'pino';
@@ -19,6 +19,8 @@ export interface TestAppOptions {
   readonly verifierConfig?: VerifierConfig;
   readonly rateLimitPerMinute?: number;
   readonly isReady?: ReadinessCheck;
+  /** REQUIRE_IF_MATCH and IDEMPOTENCY_TTL_S; the defaults when not given. */
+  readonly writePolicy?: WritePolicy;
 }
 
 export interface TestApp {
@@ -43,7 +45,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   container.bind(PORTS.Clock).toConstantValue(options.clock ?? { now: () => new Date() });
   if (options.verifierConfig !== undefined) bindTokenVerifier(container, options.verifierConfig);
   else container.bind(PORTS.TokenVerifier).toConstantValue(options.verifier ?? new JoseTokenVerifier({ secret: TEST_SECRET }));
-  bindUseCases(container);
+  bindUseCases(container, options.writePolicy);
 
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info', base: null }, { write: (line: string) => void logs.push(JSON.parse(line)) });

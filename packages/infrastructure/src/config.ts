@@ -20,9 +20,15 @@ export interface Config {
   readonly dbPrepare: boolean;
   /** How long one database statement may take before the request gets 503. */
   readonly dbTimeoutMs: number;
+  /** How long start-up keeps retrying while the database cannot be reached. */
+  readonly dbStartupTimeoutMs: number;
   readonly rateLimitPerMinute: number;
   readonly shutdownTimeoutMs: number;
   readonly jwksMaxStaleSeconds: number;
+  /** Writes to an existing task without If-Match are refused (428). */
+  readonly requireIfMatch: boolean;
+  /** How long a write made under an Idempotency-Key is replayed. */
+  readonly idempotencyTtlSeconds: number;
   /** Worker processes sharing the port (node:cluster); 1 runs the server in this process. */
   readonly webConcurrency: number;
 }
@@ -69,10 +75,13 @@ const EnvSchema = v.object({
   DB_POOL_MAX: v.optional(integer(1, 1000), '10'),
   DB_PREPARE: v.optional(boolean),
   DB_TIMEOUT_MS: v.optional(integer(100, 600_000), '5000'),
+  DB_STARTUP_TIMEOUT_MS: v.optional(integer(0, 3_600_000), '30000'),
   RATE_LIMIT_PER_MINUTE: v.optional(integer(1, 1_000_000_000), '600'),
   SHUTDOWN_TIMEOUT_MS: v.optional(integer(0, 3_600_000), '10000'),
   JWKS_MAX_STALE_S: v.optional(integer(0, 31_536_000), '3600'),
   WEB_CONCURRENCY: v.optional(integer(1, 256), '1'),
+  REQUIRE_IF_MATCH: v.optional(boolean, 'false'),
+  IDEMPOTENCY_TTL_S: v.optional(integer(1, 31_536_000), '86400'),
 });
 
 /** Reads the environment (SPEC §1). Throws ConfigError naming the first variable that is wrong. */
@@ -107,10 +116,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     dbPoolMax: e.DB_POOL_MAX,
     dbPrepare: e.DB_PREPARE ?? !(databaseUrl !== null && new URL(databaseUrl).hostname.includes('-pooler')),
     dbTimeoutMs: e.DB_TIMEOUT_MS,
+    dbStartupTimeoutMs: e.DB_STARTUP_TIMEOUT_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     jwksMaxStaleSeconds: e.JWKS_MAX_STALE_S,
     webConcurrency: e.WEB_CONCURRENCY,
+    requireIfMatch: e.REQUIRE_IF_MATCH,
+    idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_S,
   };
 }
 

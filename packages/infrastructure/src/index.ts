@@ -5,9 +5,10 @@ export { type JwksOptions, StaleTolerantJwks } from './jose/stale-tolerant-jwks.
 export { connectPostgres, type ConnectOptions, type Sql } from './postgres/connect.js';
 export { isReachable, openDatabase, type Database } from './postgres/database.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded.js';
-export { DEFAULT_DB_TIMEOUT_MS, guard, isUnavailable, type RepositoryOptions } from './postgres/errors.js';
+export { bounded, DEFAULT_DB_TIMEOUT_MS, type RepositoryOptions } from './postgres/bounded.js';
+export { isUnavailable } from './postgres/errors.js';
 export { listTasksQuery } from './postgres/keyset.js';
-export { migrate, type MigrationResult } from './postgres/migrate.js';
+export { migrate, migrateAtStartup, type MigrationResult, type StartupOptions } from './postgres/migrate.js';
 export { PostgresTaskRepository } from './postgres/postgres-task-repository.js';
 export { PostgresUserRepository } from './postgres/postgres-user-repository.js';
 export { systemClock } from './system-clock.js';

@@ -21,6 +21,14 @@ describe('configuration (SPEC §1)', () => {
     assert.equal(config.shutdownTimeoutMs, 10000);
     assert.equal(config.jwksMaxStaleSeconds, 3600);
     assert.equal(config.jwtIssuer, undefined);
+    assert.equal(config.requireIfMatch, false);
+    assert.equal(config.idempotencyTtlSeconds, 86400);
+  });
+
+  it('reads REQUIRE_IF_MATCH and IDEMPOTENCY_TTL_S', () => {
+    const config = loadConfig({ REQUIRE_IF_MATCH: 'true', IDEMPOTENCY_TTL_S: '60' });
+    assert.equal(config.requireIfMatch, true);
+    assert.equal(config.idempotencyTtlSeconds, 60);
   });
 
   it('derives JWKS_URL and CORS_ORIGINS from BETTER_AUTH_URL, and takes explicit lists', () => {
@@ -48,6 +56,7 @@ describe('configuration (SPEC §1)', () => {
     ['BETTER_AUTH_URL', 'localhost:3000'], ['JWKS_URL', 'ftp://x/jwks'], ['CORS_ORIGINS', 'https://ok.example,nope'],
     ['LOG_LEVEL', 'verbose'], ['DB_POOL_MAX', '0'], ['DB_POOL_MAX', 'ten'], ['DB_PREPARE', 'yes'],
     ['RATE_LIMIT_PER_MINUTE', '0'], ['SHUTDOWN_TIMEOUT_MS', 'soon'], ['JWKS_MAX_STALE_S', '1h'], ['DB_TIMEOUT_MS', '5'],
+    ['REQUIRE_IF_MATCH', 'yes'], ['IDEMPOTENCY_TTL_S', '0'], ['IDEMPOTENCY_TTL_S', '1d'],
   ];
   for (const [variable, value] of bad) {
     it(`refuses ${variable}=${value} with a message naming it`, () => {

@@ -38,10 +38,10 @@ for (const kind of databaseKinds) {
       await sql`insert into users (id, created_at, updated_at) values ('big', now(), now()), ('neighbour', now(), now())`;
       for (const owner of ['big', 'neighbour']) {
         await sql`
-          insert into tasks (user_id, title, completed, due_date, created_at, updated_at)
+          insert into tasks (user_id, title, completed, due_date, created_at, updated_at, version)
           select ${owner}, 'Task ' || md5(i::text), i % 3 = 0,
                  case when i % 5 = 0 then null else timestamptz '2026-01-01' + i * interval '1 hour' end,
-                 timestamptz '2025-01-01' + i * interval '1 minute', timestamptz '2025-06-01' + (i * 7 % ${TASKS_PER_USER}) * interval '1 minute'
+                 timestamptz '2025-01-01' + i * interval '1 minute', timestamptz '2025-06-01' + (i * 7 % ${TASKS_PER_USER}) * interval '1 minute', i
           from generate_series(1, ${TASKS_PER_USER}) as i`;
       }
       await sql`analyze tasks`;

@@ -82,7 +82,7 @@ export async function openPostgresTestStore(kind: DatabaseKind): Promise<Postgre
     store,
     database,
     async reset() {
-      await sql`truncate tasks, users restart identity`;
+      await sql`truncate idempotency_keys, tasks, users restart identity`;
       return store;
     },
     async stop() {

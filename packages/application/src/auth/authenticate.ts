@@ -29,6 +29,18 @@ export class Authenticate {
     return id;
   }
 
+  /**
+   * Called when a request of this user found nothing (an empty list, a 404): their row may
+   * have been deleted (`cli delete-user`, another process) while this process remembers it
+   * as written. Writes it again with the claims last seen: one round trip, and only then.
+   */
+  async recheck(id: UserId): Promise<void> {
+    const fingerprint = this.#synced.get(id);
+    if (fingerprint === undefined) return; // not remembered: this request has just written it
+    const [email, name] = JSON.parse(fingerprint) as [string | null, string | null];
+    await this.#users.upsert({ id, email, name }, this.#clock.now());
+  }
+
   async #sync(profile: UserProfile): Promise<void> {
     const fingerprint = JSON.stringify([profile.email, profile.name]);
     if (this.#synced.get(profile.id) === fingerprint) return;

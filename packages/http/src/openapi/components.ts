@@ -26,6 +26,14 @@ const HEADERS = {
   'RateLimit-Limit': { description: 'Requests per minute allowed to this user (or client IP without a valid token).', schema: seconds },
   'RateLimit-Remaining': { description: 'Requests left right now.', schema: seconds },
   'RateLimit-Reset': { description: 'Seconds until the allowance is full again.', schema: seconds },
+  ETag: {
+    description: 'Opaque entity tag: strong on one task (changes on every write to it, never repeats), weak on a list (over the body).',
+    schema: { type: 'string', example: '"42.7"' },
+  },
+  'Idempotency-Replayed': {
+    description: '`true` when this is the kept response of an earlier request with the same Idempotency-Key.',
+    schema: { type: 'string', enum: ['true'] },
+  },
 } as const satisfies Record<string, { description: string; schema: Json }>;
 
 export type HeaderName = keyof typeof HEADERS;
@@ -102,7 +110,8 @@ const FAILURES = {
   },
   ValidationFailed: {
     status: 422,
-    description: 'A field, query parameter or id is invalid; `details` names each one. An empty title says "Title is required".',
+    description: 'A field, query parameter, id or Idempotency-Key is invalid; `details` names each one. An empty title says "Title is required". '
+      + 'On the keyed routes, also `IDEMPOTENCY_KEY_REUSED`: the key was first used for a different request.',
     code: 'VALIDATION_ERROR',
     message: 'Validation failed',
     always: RATE_LIMIT,
@@ -121,6 +130,27 @@ const FAILURES = {
     code: 'INTERNAL_ERROR',
     message: 'Internal error',
     sometimes: RATE_LIMIT,
+  },
+  IdempotencyKeyInFlight: {
+    status: 409,
+    description: 'A request with this Idempotency-Key is still running.',
+    code: 'IDEMPOTENCY_KEY_IN_FLIGHT',
+    message: 'A request with this Idempotency-Key is still in progress',
+    always: ['Retry-After', ...RATE_LIMIT],
+  },
+  PreconditionFailed: {
+    status: 412,
+    description: 'If-Match named no current version of the task: nothing was changed.',
+    code: 'PRECONDITION_FAILED',
+    message: 'The task has changed since the version in If-Match',
+    always: RATE_LIMIT,
+  },
+  PreconditionRequired: {
+    status: 428,
+    description: 'REQUIRE_IF_MATCH is on and the write came without If-Match.',
+    code: 'PRECONDITION_REQUIRED',
+    message: "This write needs an If-Match header with the task's ETag",
+    always: RATE_LIMIT,
   },
   ServiceUnavailable: {
     status: 503,
@@ -200,6 +230,19 @@ export const COMPONENTS = {
       required: true,
       description: 'Decimal digits without sign or leading zero; anything else is a 422.',
       schema: { type: 'integer', minimum: 1, maximum: MAX_TASK_ID },
+    },
+    IfMatch: {
+      name: 'If-Match', in: 'header', required: false, schema: { type: 'string' },
+      description: 'ETags of the task (strong comparison; weak tags never match) or `*`: the write happens only if one is current, else 412.',
+    },
+    IfNoneMatch: {
+      name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' },
+      description: 'ETags (weak comparison) or `*`: 304 without a body when one is current.',
+    },
+    IdempotencyKey: {
+      name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[ -~]+$' },
+      description: 'A retry of the same request (method, path, JSON body by value) with the same key within IDEMPOTENCY_TTL_S gets the first '
+        + '2xx answer again, with Idempotency-Replayed: true, and nothing runs twice.',
     },
   },
   responses: Object.fromEntries(Object.entries(FAILURES).map(([name, failure]) => [name, failureResponse(failure)])),

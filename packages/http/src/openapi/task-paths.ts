@@ -9,18 +9,25 @@ import { queryParameters } from './json-schema.js';
 const ALWAYS: ResponseName[] = ['Unauthenticated', 'MethodNotAllowed', 'RateLimited', 'InternalError', 'ServiceUnavailable'];
 const WITH_ID: ResponseName[] = ['NotFound', 'ValidationFailed'];
 const WITH_BODY: ResponseName[] = ['MalformedJson', 'PayloadTooLarge', 'UnsupportedMediaType', 'ValidationFailed'];
+/** A write to an existing task: If-Match, and REQUIRE_IF_MATCH. */
+const CONDITIONAL: ResponseName[] = ['PreconditionFailed', 'PreconditionRequired'];
+const IF_MATCH = ref('parameters', 'IfMatch');
+const IF_NONE_MATCH = ref('parameters', 'IfNoneMatch');
+const IDEMPOTENCY_KEY = ref('parameters', 'IdempotencyKey');
 
 interface Success {
   readonly description: string;
   readonly schema?: string;
   /** Headers it carries besides X-Request-Id and the rate limit's. */
   readonly headers?: readonly HeaderName[];
+  /** Headers it carries only sometimes. */
+  readonly sometimes?: readonly HeaderName[];
   readonly links?: Record<string, unknown>;
 }
 
-const success = ({ description, schema, headers = [], links }: Success) => ({
+const success = ({ description, schema, headers = [], sometimes = [], links }: Success) => ({
   description,
-  headers: responseHeaders([...RATE_LIMIT, ...headers]),
+  headers: responseHeaders([...RATE_LIMIT, ...headers], sometimes),
   ...(schema !== undefined && { content: jsonContent(ref('schemas', schema)) }),
   ...(links !== undefined && { links }),
 });
@@ -29,12 +36,16 @@ interface Operation {
   readonly id: string;
   readonly summary: string;
   readonly ok: [status: number, response: Success];
+  /** A GET with If-None-Match: 304, no body. */
+  readonly notModified?: boolean;
   readonly failures: ResponseName[];
   readonly body?: string;
   readonly parameters?: unknown[];
 }
 
-const operation = ({ id, summary, ok, failures, body, parameters }: Operation) => ({
+const NOT_MODIFIED = { description: 'If-None-Match named the current ETag: no body.', headers: responseHeaders([...RATE_LIMIT, 'ETag']) };
+
+const operation = ({ id, summary, ok, notModified = false, failures, body, parameters }: Operation) => ({
   operationId: id,
   summary,
   tags: ['tasks'],
@@ -42,6 +53,7 @@ const operation = ({ id, summary, ok, failures, body, parameters }: Operation) =
   ...(body !== undefined && { requestBody: { required: true, content: jsonContent(ref('schemas', body)) } }),
   responses: {
     [ok[0]]: success(ok[1]),
+    ...(notModified && { 304: NOT_MODIFIED }),
     ...Object.fromEntries([...new Set([...failures, ...ALWAYS])].map((name) => [statusOf(name), ref('responses', name)])),
   },
 });
@@ -62,7 +74,8 @@ const NEXT_PAGE = {
   },
 };
 
-const updated: Success = { description: 'The task after the change.', schema: 'TaskEnvelope' };
+const updated: Success = { description: 'The task after the change.', schema: 'TaskEnvelope', headers: ['ETag'] };
+const REPLAY = '(or, under an Idempotency-Key already used, the first answer again, with Idempotency-Replayed: true)';
 
 /** The task routes (routes/tasks.ts). Every one needs a bearer token. */
 export function taskPaths() {
@@ -71,32 +84,51 @@ export function taskPaths() {
       get: operation({
         id: 'listTasks',
         summary: "The caller's tasks, filtered, sorted and paged with a cursor",
-        parameters: queryParameters(ListQuery),
-        ok: [200, { description: 'A page of tasks; meta.next_cursor is null on the last page.', schema: 'TaskList', links: { nextPage: NEXT_PAGE } }],
+        parameters: [...queryParameters(ListQuery), IF_NONE_MATCH],
+        ok: [200, {
+          description: 'A page of tasks; meta.next_cursor is null on the last page.', schema: 'TaskList', headers: ['ETag'], links: { nextPage: NEXT_PAGE },
+        }],
+        notModified: true,
         failures: ['ValidationFailed'],
       }),
       post: operation({
         id: 'createTask',
         summary: 'Create a task',
         body: 'CreateTaskBody',
-        ok: [201, { description: 'Created.', schema: 'TaskEnvelope', headers: ['Location'], links: onTheTask('The task just created.') }],
-        failures: WITH_BODY,
+        parameters: [IDEMPOTENCY_KEY],
+        ok: [201, {
+          description: `Created ${REPLAY}.`, schema: 'TaskEnvelope', headers: ['Location', 'ETag'], sometimes: ['Idempotency-Replayed'],
+          links: onTheTask('The task just created.'),
+        }],
+        failures: [...WITH_BODY, 'IdempotencyKeyInFlight'],
       }),
     },
     '/api/tasks/{id}': {
       parameters: [ref('parameters', 'TaskId')],
-      get: operation({ id: 'getTask', summary: 'One task', ok: [200, { description: 'The task.', schema: 'TaskEnvelope' }], failures: WITH_ID }),
+      get: operation({
+        id: 'getTask', summary: 'One task', parameters: [IF_NONE_MATCH], ok: [200, { description: 'The task.', schema: 'TaskEnvelope', headers: ['ETag'] }],
+        notModified: true, failures: WITH_ID,
+      }),
       put: operation({
-        id: 'updateTaskPut', summary: 'Partial update (the same as PATCH)', body: 'UpdateTaskBody', ok: [200, updated], failures: [...WITH_ID, ...WITH_BODY],
+        id: 'updateTaskPut', summary: 'Partial update (the same as PATCH)', body: 'UpdateTaskBody', parameters: [IF_MATCH], ok: [200, updated],
+        failures: [...WITH_ID, ...WITH_BODY, ...CONDITIONAL],
       }),
       patch: operation({
-        id: 'updateTask', summary: 'Partial update: only the fields sent change', body: 'UpdateTaskBody', ok: [200, updated], failures: [...WITH_ID, ...WITH_BODY],
+        id: 'updateTask', summary: 'Partial update: only the fields sent change', body: 'UpdateTaskBody', parameters: [IF_MATCH], ok: [200, updated],
+        failures: [...WITH_ID, ...WITH_BODY, ...CONDITIONAL],
       }),
-      delete: operation({ id: 'deleteTask', summary: 'Delete a task', ok: [204, { description: 'Deleted; no body.' }], failures: WITH_ID }),
+      delete: operation({
+        id: 'deleteTask', summary: 'Delete a task', parameters: [IF_MATCH], ok: [204, { description: 'Deleted; no body.' }],
+        failures: [...WITH_ID, ...CONDITIONAL],
+      }),
     },
     '/api/tasks/{id}/complete': {
       parameters: [ref('parameters', 'TaskId')],
-      patch: operation({ id: 'toggleTaskCompletion', summary: 'Flip completed, atomically', ok: [200, updated], failures: WITH_ID }),
+      patch: operation({
+        id: 'toggleTaskCompletion', summary: 'Flip completed, atomically', parameters: [IF_MATCH, IDEMPOTENCY_KEY],
+        ok: [200, { ...updated, description: `The task after the change ${REPLAY}.`, sometimes: ['Idempotency-Replayed'] }],
+        failures: [...WITH_ID, ...CONDITIONAL, 'IdempotencyKeyInFlight'],
+      }),
     },
   };
 }

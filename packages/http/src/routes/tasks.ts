@@ -1,10 +1,12 @@
 import type Router from '@koa/router';
-import { parseTaskId, type TaskId, validationError } from '@todo/domain';
+import { AppError, parseTaskId, type Replayable, type Task, type TaskId, validationError } from '@todo/domain';
 import type { Context } from 'koa';
 import { jsonBody } from '../middleware/json-body.js';
 import type { RequestState } from '../state.js';
 import type { UseCases } from '../use-cases.js';
 import type { CursorCodec } from '../wire/cursor.js';
+import { expectedVersion, listEtag, noneMatchHolds, taskEtag } from '../wire/entity-tags.js';
+import { idempotentRequest } from '../wire/idempotency.js';
 import { ListQuery, withDefaultOrder } from '../wire/list-query.js';
 import { toTaskJson } from '../wire/task-json.js';
 import { CreateTaskBody, toNewTask, toTaskPatch, UpdateTaskBody } from '../wire/task-schemas.js';
@@ -13,45 +15,92 @@ import { validate } from '../wire/validate.js';
 type TaskContext = Context & { state: RequestState; params: Record<string, string> };
 
 export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCodec): void {
+  // A task route that finds nothing makes sure the caller's user row still exists (SPEC §2).
+  router.use('/api/tasks', async (ctx: TaskContext, next) => {
+    try {
+      await next();
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND' && ctx.state.userId !== undefined) await useCases.authenticate.recheck(ctx.state.userId);
+      throw error;
+    }
+  });
   router.get('/api/tasks', async (ctx: TaskContext) => {
     const owner = caller(ctx);
     const query = withDefaultOrder(validate(ListQuery, ctx.query));
     const scope = { userId: owner, status: query.status, sort: query.sort, order: query.order };
     const after = query.cursor === undefined ? null : cursors.decode(scope, query.cursor);
     const page = await useCases.listTasks.execute(owner, { ...scope, limit: query.limit ?? null, after });
-    ctx.body = {
+    if (page.tasks.length === 0) await useCases.authenticate.recheck(owner);
+    const body = JSON.stringify({
       data: page.tasks.map(toTaskJson),
       meta: { count: page.tasks.length, next_cursor: page.next === null ? null : cursors.encode(scope, page.next) },
-    };
+    });
+    // Serialised once, here: the weak ETag is over exactly the bytes sent.
+    if (notModified(ctx, listEtag(body))) return;
+    ctx.type = 'application/json';
+    ctx.body = body;
   });
 
   router.post('/api/tasks', jsonBody, async (ctx: TaskContext) => {
-    const task = await useCases.createTask.execute(caller(ctx), toNewTask(validate(CreateTaskBody, objectBody(ctx))));
+    const body = objectBody(ctx);
+    const draft = toNewTask(validate(CreateTaskBody, body));
+    const once = idempotentRequest(ctx, '/api/tasks', body);
+    const result = once === undefined
+      ? { value: await useCases.createTask.execute(caller(ctx), draft), replayed: false }
+      : await useCases.createTask.executeOnce(caller(ctx), draft, once);
     ctx.status = 201;
-    ctx.set('Location', `/api/tasks/${task.id}`);
-    ctx.body = { data: toTaskJson(task) };
+    ctx.set('Location', `/api/tasks/${result.value.id}`);
+    sendTask(ctx, result);
   });
 
   router.get('/api/tasks/:id', async (ctx: TaskContext) => {
-    ctx.body = { data: toTaskJson(await useCases.getTask.execute(caller(ctx), taskId(ctx))) };
+    const task = await useCases.getTask.execute(caller(ctx), taskId(ctx));
+    if (notModified(ctx, taskEtag(task))) return;
+    sendTask(ctx, { value: task, replayed: false });
   });
 
   const update = async (ctx: TaskContext) => {
     const id = taskId(ctx);
     const patch = toTaskPatch(validate(UpdateTaskBody, objectBody(ctx)));
-    ctx.body = { data: toTaskJson(await useCases.updateTask.execute(caller(ctx), id, patch)) };
+    sendTask(ctx, { value: await useCases.updateTask.execute(caller(ctx), id, patch, ifMatch(ctx, id)), replayed: false });
   };
   router.put('/api/tasks/:id', jsonBody, update);
   router.patch('/api/tasks/:id', jsonBody, update);
 
   router.delete('/api/tasks/:id', async (ctx: TaskContext) => {
-    await useCases.deleteTask.execute(caller(ctx), taskId(ctx));
+    const id = taskId(ctx);
+    await useCases.deleteTask.execute(caller(ctx), id, ifMatch(ctx, id));
     ctx.status = 204;
   });
 
   router.patch('/api/tasks/:id/complete', async (ctx: TaskContext) => {
-    ctx.body = { data: toTaskJson(await useCases.toggleTaskCompletion.execute(caller(ctx), taskId(ctx))) };
+    const id = taskId(ctx);
+    const once = idempotentRequest(ctx, `/api/tasks/${id}/complete`, null);
+    const expected = ifMatch(ctx, id);
+    const toggle = useCases.toggleTaskCompletion;
+    sendTask(ctx, once === undefined
+      ? { value: await toggle.execute(caller(ctx), id, expected), replayed: false }
+      : await toggle.executeOnce(caller(ctx), id, expected, once));
   });
+}
+
+/** A task response: the task's ETag, and the mark of a replay. A replay renders the kept task exactly as the first answer did. */
+function sendTask(ctx: TaskContext, { value, replayed }: Replayable<Task>): void {
+  ctx.set('ETag', taskEtag(value));
+  if (replayed) ctx.set('Idempotency-Replayed', 'true');
+  ctx.body = { data: toTaskJson(value) };
+}
+
+/** 304 with the ETag and no body when If-None-Match names the current tag (or is `*`). */
+function notModified(ctx: TaskContext, etag: string): boolean {
+  ctx.set('ETag', etag);
+  if (noneMatchHolds(ctx.headers['if-none-match'], etag)) return false;
+  ctx.status = 304;
+  return true;
+}
+
+function ifMatch(ctx: TaskContext, id: TaskId) {
+  return expectedVersion(ctx.headers['if-match'], id);
 }
 
 function caller(ctx: TaskContext): string {

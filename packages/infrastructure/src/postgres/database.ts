@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
+import { bounded } from './bounded.js';
 import { connectPostgres, type Sql } from './connect.js';
 import { startEmbeddedPostgres } from './embedded.js';
 
@@ -7,6 +8,8 @@ export interface Database {
   readonly sql: Sql;
   /** Where the data lives, for the start-up log line (never the URL: it may hold a password). */
   readonly description: string;
+  /** What start-up should warn about (DATABASE_URL parameters dropped). */
+  readonly warnings: readonly string[];
   /** The embedded database only: settles when it is lost for good (the process should exit). */
   readonly failed?: Promise<Error>;
   close(): Promise<void>;
@@ -17,9 +20,12 @@ type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolMax' | 'db
 /** The PostgreSQL server of DATABASE_URL, or else the embedded database under DATA_DIR. */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.databaseUrl !== null) {
-    const sql = connectPostgres(config.databaseUrl, { max: config.dbPoolMax, prepare: config.dbPrepare });
+    const warnings: string[] = [];
+    const onDroppedParameters = (names: readonly string[]) =>
+      warnings.push(`DATABASE_URL parameters ignored (neither postgres.js nor PostgreSQL understands them): ${names.join(', ')}`);
+    const sql = connectPostgres(config.databaseUrl, { max: config.dbPoolMax, prepare: config.dbPrepare, onDroppedParameters });
     const { hostname, port, pathname } = new URL(config.databaseUrl);
-    return { sql, description: `PostgreSQL at ${hostname}:${port || 5432}${pathname}`, close: () => sql.end({ timeout: 5 }) };
+    return { sql, description: `PostgreSQL at ${hostname}:${port || 5432}${pathname}`, warnings, close: () => sql.end({ timeout: 5 }) };
   }
   const dataDir = resolve(config.dataDir);
   const embedded = await startEmbeddedPostgres(dataDir);
@@ -28,6 +34,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   return {
     sql,
     description: `embedded PostgreSQL (PGlite) in ${dataDir}`,
+    warnings: [],
     failed: embedded.failed,
     async close() {
       await sql.end({ timeout: 5 });
@@ -38,15 +45,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 
 /** A bounded `select 1`: false when the database does not answer in time. */
 export async function isReachable(sql: Sql, timeoutMs = 2000): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((settle) => {
-    timer = setTimeout(() => settle(false), timeoutMs);
-  });
   try {
-    return await Promise.race([sql`select 1`.then(() => true as const), timeout]);
+    await bounded(sql`select 1`, timeoutMs);
+    return true;
   } catch {
     return false;
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,46 +1,36 @@
-import { AppError } from '@todo/domain';
-
-const UNREACHABLE_CODES = new Set([
+/**
+ * Failures that mean "the database cannot do this right now, try again later" (503 +
+ * Retry-After), as opposed to bugs (500). Whole SQLSTATE classes where the class means it.
+ */
+const UNAVAILABLE_CODES = new Set([
+  // the driver: no connection, or it was lost
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
   'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
   '57P01', '57P02', '57P03', // admin shutdown, crash shutdown, cannot connect now
-  '53300', // too many connections
-  '57014', // statement timeout / cancelled
+  '57P04', '57P05', // database dropped, idle session timeout
+  '57014', // statement cancelled (our own timeout, or statement_timeout)
+  '55P03', // lock not available (lock_timeout)
   '3D000', // database does not exist (dropped, or connections disallowed while renamed)
   '55000', // object not in prerequisite state: a database that does not allow connections
+  '25006', // read-only transaction: a standby, or a primary during a failover
+  '40001', '40P01', // serialization failure, deadlock: nothing was done, a retry can succeed
+  '58000', '58030', // system error, I/O error
 ]);
+/** 08 connection exception; 53 insufficient resources: disk full, out of memory, too many connections. */
+const UNAVAILABLE_CLASSES = ['08', '53'];
 
-/** True for failures that mean "the database cannot be reached right now". */
+/** True for failures that mean "the database cannot serve this right now"; false for bugs. */
 export function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') return false;
-  return UNREACHABLE_CODES.has(code) || code.startsWith('08');
+  return UNAVAILABLE_CODES.has(code) || UNAVAILABLE_CLASSES.includes(code.slice(0, 2));
 }
 
-export const DEFAULT_DB_TIMEOUT_MS = 5000;
+/** The failures after which the connection is gone (the server rolled back what it had). */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P02', '57P03']);
 
-/**
- * Runs database work; turns "cannot reach the database" into AppError('UNAVAILABLE'), and
- * so does no answer within `timeoutMs` (a server can accept a connection and never reply:
- * the request must not hang with it). Other errors are bugs and pass through.
- */
-export async function guard<T>(work: () => Promise<T>, timeoutMs: number = DEFAULT_DB_TIMEOUT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('UNAVAILABLE', 'Database unavailable', { cause: new Error(`no answer within ${timeoutMs} ms`) })), timeoutMs);
-  });
-  try {
-    return await Promise.race([work(), timeout]);
-  } catch (error) {
-    if (isUnavailable(error)) throw new AppError('UNAVAILABLE', 'Database unavailable', { cause: error });
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export interface RepositoryOptions {
-  /** How long one statement may take before the request is answered 503. */
-  readonly timeoutMs?: number;
+export function isConnectionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (CONNECTION_LOST.has(code) || code.startsWith('08'));
 }

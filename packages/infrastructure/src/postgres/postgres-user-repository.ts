@@ -1,7 +1,7 @@
 import type { UserId } from '@todo/domain';
 import type { UserProfile, UserRepository } from '@todo/application';
 import type { Sql } from './connect.js';
-import { DEFAULT_DB_TIMEOUT_MS, guard, type RepositoryOptions } from './errors.js';
+import { bounded, DEFAULT_DB_TIMEOUT_MS, type RepositoryOptions } from './bounded.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -14,16 +14,14 @@ export class PostgresUserRepository implements UserRepository {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_DB_TIMEOUT_MS;
   }
 
-  upsert(profile: UserProfile, at: Date): Promise<void> {
-    return guard(async () => {
-      try {
-        await this.#upsert(profile, at);
-      } catch (error) {
-        // Two users claimed the same email at the same instant: the second attempt moves it.
-        if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
-        await this.#upsert(profile, at);
-      }
-    }, this.#timeoutMs);
+  async upsert(profile: UserProfile, at: Date): Promise<void> {
+    try {
+      await this.#upsert(profile, at);
+    } catch (error) {
+      // Two users claimed the same email at the same instant: the second attempt moves it.
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      await this.#upsert(profile, at);
+    }
   }
 
   /**
@@ -31,7 +29,7 @@ export class PostgresUserRepository implements UserRepository {
    * The main query reads the CTE's count, which makes the CTE run first.
    */
   async #upsert({ id, email, name }: UserProfile, at: Date): Promise<void> {
-    await this.#sql`
+    await bounded(this.#sql`
       with freed as (
         update users set email = null, updated_at = ${at}
         where ${email}::text is not null and email = ${email} and id <> ${id}
@@ -44,17 +42,15 @@ export class PostgresUserRepository implements UserRepository {
         name = coalesce(excluded.name, users.name),
         updated_at = excluded.updated_at
       where users.email is distinct from coalesce(excluded.email, users.email)
-         or users.name is distinct from coalesce(excluded.name, users.name)`;
+         or users.name is distinct from coalesce(excluded.name, users.name)`, this.#timeoutMs);
   }
 
-  find(id: UserId): Promise<UserProfile | null> {
-    return guard(async () => {
-      const [row] = await this.#sql<UserProfile[]>`select id, email, name from users where id = ${id}`;
-      return row ?? null;
-    }, this.#timeoutMs);
+  async find(id: UserId): Promise<UserProfile | null> {
+    const [row] = await bounded(this.#sql<UserProfile[]>`select id, email, name from users where id = ${id}`, this.#timeoutMs);
+    return row ?? null;
   }
 
-  delete(id: UserId): Promise<boolean> {
-    return guard(async () => (await this.#sql`delete from users where id = ${id}`).count === 1, this.#timeoutMs);
+  async delete(id: UserId): Promise<boolean> {
+    return (await bounded(this.#sql`delete from users where id = ${id}`, this.#timeoutMs)).count === 1;
   }
 }
