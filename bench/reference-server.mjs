@@ -184,6 +184,8 @@ async function handle(req, res) {
       rows = await sql`select * from tasks where user_id = ${owner} and id = ${id}`;
     } else if (match[2] === undefined && (req.method === 'PATCH' || req.method === 'PUT')) {
       const body = await readJson(req);
+      // postgres.js picks sql(columns)'s form from the last keyword before it: the update's, so no
+      // "(update" earlier in the statement (it would lose to "returning").
       const columns = {
         ...(typeof body.title === 'string' && { title: body.title.trim() }),
         ...(body.description !== undefined && { description: body.description }),
@@ -191,7 +193,10 @@ async function handle(req, res) {
         updated_at: at,
       };
       rows = await sql`
-        with ${target}, ${bump}
+        with target as (select id from tasks where user_id = ${owner} and id = ${id} for update),
+        seq as (
+          update users set change_seq = change_seq + 1 where id = ${owner} and exists (select 1 from target) returning change_seq
+        )
         update tasks set ${sql(columns)}, version = (select change_seq from seq)
         where user_id = ${owner} and id = (select id from target) returning *`;
     }
