@@ -54,7 +54,7 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
       await fc.assert(
         fc.asyncProperty(acceptedDraft, acceptedInstant, async (fields, at) => {
           const task = await store.tasks.create('alice', draft(fields.title, fields), at);
-          const expected = { id: task.id, userId: 'alice', ...fields, dueDate: fields.dueDate?.toISOString() ?? null, createdAt: at.toISOString(), updatedAt: at.toISOString() };
+          const expected = { id: task.id, userId: 'alice', ...fields, dueDate: fields.dueDate?.toISOString() ?? null, createdAt: at.toISOString(), updatedAt: at.toISOString(), version: task.version };
           assert.deepEqual(plain(task), expected);
           assert.deepEqual(plain(await store.tasks.get('alice', task.id)), expected);
           const listed = await store.tasks.list('alice', everything);

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
+import type { UserRepository } from '@todo/application';
 import { AppError, type AppErrorCode } from '@todo/domain';
 import { type Config, ConfigError, loadConfig, migrate, mintDevelopmentToken, openDatabase } from '@todo/infrastructure';
-import { bindPostgres, bindTokenVerifier, bindUseCases, newContainer, resolveUseCases } from './container.js';
 import { loadDotEnv } from './dotenv.js';
+import { explainStartupFailure } from './startup-failure.js';
 import type { UseCases } from './use-cases.js';
 import { toTaskJson } from './wire/task-json.js';
 
@@ -21,28 +22,65 @@ const EXIT_USAGE = 64;
 const EXIT_SOFTWARE = 70;
 const EXIT_CONFIG = 78;
 
-const USAGE = `Usage: npm run cli -- <command>
-  migrate                                      apply pending database migrations
-  token <user-id> [--email E] [--name N] [--ttl 1h]
-                                               print a development token signed with BETTER_AUTH_SECRET
-  tasks <user-id>                              print the user's tasks, one JSON object per line
-  delete-user <user-id>                        delete the user and all their tasks`;
+const COMMANDS = {
+  migrate: {
+    synopsis: 'migrate',
+    summary: 'apply pending database migrations',
+    help: 'Applies the numbered SQL migrations not applied yet, in one transaction (the server does the same at start-up).',
+  },
+  token: {
+    synopsis: 'token <user-id> [--email E] [--name N] [--ttl 1h]',
+    summary: 'print a development token signed with BETTER_AUTH_SECRET',
+    help: 'Prints an HS256 token for <user-id>, signed with BETTER_AUTH_SECRET (the development secret when unset), with\n'
+      + 'JWT_ISSUER and JWT_AUDIENCE when set. --ttl: how long it is valid, like 90s, 15m, 1h (default) or 7d.\n'
+      + 'Needs no database. Example: TOKEN=$(npm run --silent cli -- token alice --email alice@example.com)',
+  },
+  tasks: {
+    synopsis: 'tasks <user-id>',
+    summary: "print the user's tasks, one JSON object per line",
+    help: "Prints the user's tasks, oldest first, one JSON object per line. A user the service never saw: exit 66.",
+  },
+  'delete-user': {
+    synopsis: 'delete-user <user-id>',
+    summary: 'delete the user and all their tasks',
+    help: 'Deletes the user and all their tasks. A user the service never saw: exit 66.',
+  },
+} as const;
+type Command = keyof typeof COMMANDS;
+const isCommand = (name: string | undefined): name is Command => name !== undefined && Object.hasOwn(COMMANDS, name);
+
+const USAGE = `Usage: npm run cli -- <command>   (npm run --silent cli -- … prints only the command's output)
+${Object.values(COMMANDS).map((c) => `  ${c.synopsis.padEnd(50)} ${c.summary}`).join('\n')}
+  ${'help [<command>]'.padEnd(50)} this text, or more about one command
+
+Exit codes: 0 done, 64 usage, 65 invalid input, 66 no such user, 69 database unavailable (unreachable, refused,
+unknown host, no such database, wrong role, embedded database in use), 70 internal error, 78 configuration.
+Settings come from the environment or ./.env (see .env.example).`;
 
 class UsageError extends Error {}
+
+let config: Config | undefined;
 
 async function run(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { email: { type: 'string' }, name: { type: 'string' }, ttl: { type: 'string', default: '1h' } },
+    options: { email: { type: 'string' }, name: { type: 'string' }, ttl: { type: 'string', default: '1h' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, userId, ...rest] = positionals;
+  if (values.help === true || command === 'help') {
+    const topic = command === 'help' ? userId : command;
+    if (topic === undefined || (command === 'help' && rest.length > 0)) return void console.log(USAGE);
+    if (!isCommand(topic)) throw new UsageError(`unknown command ${topic}`);
+    return void console.log(`Usage: npm run cli -- ${COMMANDS[topic].synopsis}\n\n${COMMANDS[topic].help}`);
+  }
   const needsUser = command === 'token' || command === 'tasks' || command === 'delete-user';
   if (rest.length > 0 || (needsUser && (userId === undefined || userId === '')) || (!needsUser && userId !== undefined)) {
     throw new UsageError(command === undefined ? 'a command is required' : `wrong arguments for ${command}`);
   }
+  if (!isCommand(command)) throw new UsageError(command === undefined ? 'a command is required' : `unknown command ${command}`);
   loadDotEnv();
-  const config = loadConfig(process.env);
+  config = loadConfig(process.env);
   switch (command) {
     case 'migrate':
       return withDatabase(config, async (_, sql) => {
@@ -52,13 +90,15 @@ async function run(argv: string[]): Promise<void> {
     case 'token':
       console.log(
         await mintDevelopmentToken(config.secret, {
-          userId: userId!, email: values.email, name: values.name, ttlSeconds: parseTtl(values.ttl),
+          userId: userId!, email: values.email, name: values.name, ttlSeconds: parseTtl(values.ttl, config.jwtMaxLifetimeSeconds),
           issuer: config.jwtIssuer, audience: config.jwtAudience,
         }),
       );
       return;
     case 'tasks':
-      return withDatabase(config, async (useCases) => {
+      return withDatabase(config, async (useCases, _, users) => {
+        // Like delete-user: a user the service never saw is an error, not an empty list.
+        if ((await users.find(userId!)) === null) throw new AppError('NOT_FOUND', 'User not found');
         const page = await useCases.listTasks.execute(userId!, { status: 'all', sort: 'created', order: 'asc', limit: null, after: null });
         for (const task of page.tasks) console.log(JSON.stringify(toTaskJson(task)));
       });
@@ -67,13 +107,16 @@ async function run(argv: string[]): Promise<void> {
         await useCases.deleteUser.execute(userId!);
         console.log(`Deleted user ${userId} and their tasks.`);
       });
-    default:
-      throw new UsageError(command === undefined ? 'a command is required' : `unknown command ${command}`);
   }
 }
 
 /** The same container as the server, on the configured database. */
-async function withDatabase(config: Config, work: (useCases: UseCases, sql: Parameters<typeof migrate>[0]) => Promise<void>): Promise<void> {
+async function withDatabase(
+  config: Config,
+  work: (useCases: UseCases, sql: Parameters<typeof migrate>[0], users: UserRepository) => Promise<void>,
+): Promise<void> {
+  // Loaded only by the commands that need a database: `token` stays quick.
+  const { bindPostgres, bindTokenVerifier, bindUseCases, newContainer, PORTS, resolveUseCases } = await import('./container.js');
   const database = await openDatabase(config);
   for (const warning of database.warnings) process.stderr.write(`${warning}\n`);
   try {
@@ -82,7 +125,7 @@ async function withDatabase(config: Config, work: (useCases: UseCases, sql: Para
     bindPostgres(container, database.sql, config);
     bindTokenVerifier(container, config);
     bindUseCases(container);
-    await work(resolveUseCases(container), database.sql);
+    await work(resolveUseCases(container), database.sql, container.get<UserRepository>(PORTS.UserRepository));
   } finally {
     await database.close();
   }
@@ -91,10 +134,13 @@ async function withDatabase(config: Config, work: (useCases: UseCases, sql: Para
 const TTL = /^(\d+)([smhd])$/;
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 
-function parseTtl(text: string): number {
+/** A lifetime the server will accept: at most JWT_MAX_LIFETIME_S. */
+function parseTtl(text: string, maxSeconds: number): number {
   const match = TTL.exec(text);
-  if (match === null || Number(match[1]) === 0) throw new UsageError('--ttl must look like 90s, 15m, 1h or 7d');
-  return Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS];
+  if (match === null || Number(match[1]) === 0) throw new UsageError('--ttl must look like 90s, 15m, 1h or 1d');
+  const seconds = Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS];
+  if (seconds > maxSeconds) throw new UsageError(`--ttl must be at most ${maxSeconds}s (JWT_MAX_LIFETIME_S): the server refuses longer tokens`);
+  return seconds;
 }
 
 try {
@@ -110,7 +156,14 @@ try {
     process.stderr.write(`${error.message}\n`);
     process.exitCode = EXIT[error.code];
   } else {
-    process.stderr.write(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = EXIT_SOFTWARE;
+    // The database could not be used (refused, unknown host, no such database, wrong role, DATA_DIR): 69, one line.
+    const explained = config === undefined ? null : explainStartupFailure(error, config);
+    if (explained !== null) {
+      process.stderr.write(`${explained}\n`);
+      process.exitCode = EXIT.UNAVAILABLE;
+    } else {
+      process.stderr.write(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = EXIT_SOFTWARE;
+    }
   }
 }

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
+import { type MetricsServer, renderCluster, startMetricsServer } from './metrics.js';
 
 /**
  * The primary of WEB_CONCURRENCY > 1: forks the workers (each runs main.ts as a single
@@ -8,7 +9,7 @@ import type { Logger } from 'pino';
  * dies on its own takes the others down with it (exit 1): a supervisor restarts the whole,
  * rather than this process restarting a worker that fails at start-up forever.
  */
-export function runPrimary(workers: number, logger: Logger): void {
+export function runPrimary(workers: number, logger: Logger, metricsAt?: { host: string; port: number }): void {
   let stopping = false;
   let failed = false;
   const stopAll = (signal: NodeJS.Signals) => {
@@ -24,6 +25,7 @@ export function runPrimary(workers: number, logger: Logger): void {
       stopAll('SIGTERM');
     }
     if (Object.keys(cluster.workers ?? {}).length === 0) {
+      void metricsServer?.close();
       logger.info({ clean: !failed }, 'all workers stopped');
       logger.flush();
       process.exitCode = failed ? 1 : 0;
@@ -38,4 +40,19 @@ export function runPrimary(workers: number, logger: Logger): void {
   }
   for (let i = 0; i < workers; i++) cluster.fork();
   logger.info({ workers }, `started ${workers} workers`);
+  // METRICS_PORT: the primary serves the sum of its workers' metrics (they do not listen on it).
+  let metricsServer: MetricsServer | undefined;
+  if (metricsAt !== undefined) {
+    startMetricsServer(metricsAt.host, metricsAt.port, renderCluster()).then(
+      (server) => {
+        metricsServer = server;
+        logger.info({ metrics_url: server.url }, `metrics of all workers on ${server.url}`);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'the metrics listener could not start: stopping the workers');
+        failed = true;
+        stopAll('SIGTERM');
+      },
+    );
+  }
 }

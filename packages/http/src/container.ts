@@ -3,7 +3,7 @@ import {
   PurgeExpiredKeys, type TaskRepository, ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository, type WritePolicy,
 } from '@todo/application';
 import {
-  type Config, JoseTokenVerifier, PostgresTaskRepository, PostgresUserRepository, type Sql, StaleTolerantJwks, systemClock,
+  type Config, JoseTokenVerifier, type JwksObserver, PostgresTaskRepository, PostgresUserRepository, type Sql, StaleTolerantJwks, systemClock,
 } from '@todo/infrastructure';
 import { Container } from 'inversify';
 import type { UseCases } from './use-cases.js';
@@ -50,22 +50,26 @@ export function bindUseCases(c: Container, policy: WritePolicy = DEFAULT_WRITE_P
   c.bind(DeleteUser).toResolvedValue((users: UserRepository) => new DeleteUser(users), [PORTS.UserRepository]);
 }
 
-export function bindPostgres(c: Container, sql: Sql, config: Pick<Config, 'dbTimeoutMs'>): void {
+/** `meter` wraps each repository (the metrics count its statements); by default they are bound as they are. */
+export function bindPostgres(c: Container, sql: Sql, config: Pick<Config, 'dbTimeoutMs'>, meter: <T extends object>(port: T) => T = (port) => port): void {
   const options = { timeoutMs: config.dbTimeoutMs };
-  c.bind<TaskRepository>(PORTS.TaskRepository).toConstantValue(new PostgresTaskRepository(sql, options));
-  c.bind<UserRepository>(PORTS.UserRepository).toConstantValue(new PostgresUserRepository(sql, options));
+  c.bind<TaskRepository>(PORTS.TaskRepository).toConstantValue(meter(new PostgresTaskRepository(sql, options)));
+  c.bind<UserRepository>(PORTS.UserRepository).toConstantValue(meter(new PostgresUserRepository(sql, options)));
   c.bind<Clock>(PORTS.Clock).toConstantValue(systemClock);
 }
 
-export type VerifierConfig = Pick<Config, 'secret' | 'jwksUrl' | 'jwksMaxStaleSeconds' | 'jwtIssuer' | 'jwtAudience'>;
+export type VerifierConfig = Pick<Config, 'secret' | 'jwksUrl' | 'jwksMaxStaleSeconds' | 'jwtIssuer' | 'jwtAudience'> &
+  Partial<Pick<Config, 'jwtMaxLifetimeSeconds'>>;
 
 /**
  * HS tokens against the secret, asymmetric ones against the JWKS (fetched on first use),
  * behind a cache of the tokens already accepted, each until its `exp`.
  */
-export function bindTokenVerifier(c: Container, config: VerifierConfig): void {
-  const jwks = new StaleTolerantJwks({ url: config.jwksUrl, maxStaleSeconds: config.jwksMaxStaleSeconds });
-  const jose = new JoseTokenVerifier({ secret: config.secret, jwks, issuer: config.jwtIssuer, audience: config.jwtAudience });
+export function bindTokenVerifier(c: Container, config: VerifierConfig, observer?: JwksObserver): void {
+  const jwks = new StaleTolerantJwks({ url: config.jwksUrl, maxStaleSeconds: config.jwksMaxStaleSeconds, observer });
+  const jose = new JoseTokenVerifier({
+    secret: config.secret, jwks, issuer: config.jwtIssuer, audience: config.jwtAudience, maxLifetimeSeconds: config.jwtMaxLifetimeSeconds,
+  });
   c.bind<TokenVerifier>(PORTS.TokenVerifier).toConstantValue(new CachedTokenVerifier(jose, systemClock));
 }
 

@@ -1,15 +1,35 @@
-import pino, { type DestinationStream, type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
-/** JSON lines to stdout. Nothing we log carries a token, but redaction guards the usual places anyway. */
+export type LogFormat = 'pretty' | 'json';
+
+/**
+ * Readable lines for a person at a terminal; JSON lines for everything else (a pipe, a file, a
+ * container's log collector) and always in production, where a machine reads them.
+ */
+export function chooseLogFormat(stdoutIsTerminal: boolean, nodeEnv: string | undefined): LogFormat {
+  return stdoutIsTerminal && nodeEnv !== 'production' ? 'pretty' : 'json';
+}
+
+/** Nothing we log carries a token, but redaction guards the usual places anyway. */
+const options = (level: string): LoggerOptions => ({
+  level,
+  base: null,
+  timestamp: pino.stdTimeFunctions.isoTime,
+  redact: { paths: ['authorization', 'headers.authorization', 'req.headers.authorization', 'token', 'claims'], censor: '[redacted]' },
+});
+
+/** JSON lines (the level as its name) to `destination`, stdout by default. */
 export function createLogger(level: string, destination: DestinationStream = pino.destination({ dest: 1, sync: false })): Logger {
-  return pino(
-    {
-      level,
-      base: null,
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: ['authorization', 'headers.authorization', 'req.headers.authorization', 'token', 'claims'], censor: '[redacted]' },
-    },
-    destination,
-  );
+  return pino({ ...options(level), formatters: { level: (label) => ({ level: label }) } }, destination);
+}
+
+/** The process's logger on stdout, in the format `chooseLogFormat` picks for it. */
+export async function createStdoutLogger(
+  level: string,
+  format: LogFormat = chooseLogFormat(process.stdout.isTTY === true, process.env['NODE_ENV']),
+): Promise<Logger> {
+  if (format === 'json') return createLogger(level);
+  // Loaded only here: production never pays for it.
+  const { default: pretty } = await import('pino-pretty');
+  return pino(options(level), pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', destination: 1, sync: true }));
 }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { propertyRuns } from '@todo/application/testing';
 import fc from 'fast-check';
 import { isoString } from '../src/wire/iso-time.js';
 
 describe('isoString', () => {
   it('is Date#toISOString for every date', () => {
-    fc.assert(fc.property(fc.date({ noInvalidDate: true }), (date) => isoString(date) === date.toISOString()), { numRuns: 20_000 });
+    fc.assert(fc.property(fc.date({ noInvalidDate: true }), (date) => isoString(date) === date.toISOString()), propertyRuns(20_000));
   });
 
   it('pads every field, and leaves years outside 1000–9999 to toISOString', () => {

@@ -29,7 +29,7 @@ describe('a 503 means not done (TEST_DATABASE_URL)', { skip: serverUrl ? false :
     api = await startTestApp({ store: { tasks: new PostgresTaskRepository(sql, options), users: new PostgresUserRepository(sql, options) } });
   });
   beforeEach(async () => {
-    await sql`truncate tasks, users restart identity`;
+    await sql`truncate users, tasks restart identity cascade`;
     const created = await api.request('/api/tasks', { method: 'POST', as: 'ghost', json: { title: 'toggle me' } });
     target = ((await created.json()) as { data: { id: number } }).data.id;
   });

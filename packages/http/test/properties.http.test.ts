@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { compareForListing, type Task, codePointLength, isStorableText } from '@todo/domain';
+import { inMemoryStore, propertyRuns } from '@todo/application/testing';
 import { databaseKinds, openPostgresTestStore, type PostgresTestStore } from '@todo/infrastructure/testing';
 import fc from 'fast-check';
 import type { TaskJson } from '../src/wire/task-json.js';
-import { startTestApp, type TestApp } from '../testing/index.js';
+import { checkApiAgainstModel, startTestApp, type TestApp } from '../testing/index.js';
 
 const tricky = fc.constantFrom(
   '😀', '👩‍👩‍👧', 'e\u0301', '\u200f', '\u202e', 'שלום', 'مرحبا', '"', "'", '\\', '`', '%', '_', ';', '--', '/*', '*/',
@@ -20,6 +21,13 @@ const toTask = (t: TaskJson): Task => ({
   version: 0, // not on the wire; compareForListing does not read it
 });
 
+describe('the HTTP API on the in-memory store', () => {
+  it('behaves as its model (see testing/api-model.ts)', async (t) => {
+    const result = await checkApiAgainstModel(inMemoryStore());
+    t.diagnostic(`${result.numRuns} runs, seed ${result.seed}${result.interrupted ? ' (time limit reached)' : ''}`);
+  });
+});
+
 for (const kind of databaseKinds) {
   describe(`properties over HTTP on postgres.js → ${kind.name}`, { skip: kind.skip }, () => {
     let db: PostgresTestStore;
@@ -33,6 +41,11 @@ for (const kind of databaseKinds) {
       await db?.stop();
     });
 
+    it('behaves as its model: random sequences of create, update, toggle, delete, get, list and paged walks by two users', async (t) => {
+      const result = await checkApiAgainstModel(db.store);
+      t.diagnostic(`${result.numRuns} runs, seed ${result.seed}${result.interrupted ? ' (time limit reached)' : ''}`);
+    });
+
     it('round-trips any valid task byte-exact', async () => {
       await fc.assert(
         fc.asyncProperty(validTitle, validDescription, fc.boolean(), async (title, description, completed) => {
@@ -44,7 +57,7 @@ for (const kind of databaseKinds) {
           assert.equal(read.data.description, description);
           assert.equal(read.data.completed, completed);
         }),
-        { numRuns: 150 },
+        propertyRuns(150),
       );
     });
 
@@ -62,7 +75,7 @@ for (const kind of databaseKinds) {
           await response.arrayBuffer();
           assert.ok(response.status < 500, `${method} ${JSON.stringify(body)} → ${response.status}`);
         }),
-        { numRuns: 300 },
+        propertyRuns(300),
       );
     });
 
@@ -110,7 +123,7 @@ for (const kind of databaseKinds) {
             assert.ok(compareForListing(toTask(seen[i - 1]!), toTask(seen[i]!), sort, order) < 0, 'pages are in order');
           }
         }),
-        { numRuns: 25 },
+        propertyRuns(25),
       );
     });
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +12,26 @@ const SECRET = { BETTER_AUTH_SECRET: TEST_SECRET };
 
 async function json(response: Response): Promise<{ data: Record<string, unknown>[] & Record<string, unknown> }> {
   return (await response.json()) as { data: Record<string, unknown>[] & Record<string, unknown> };
+}
+
+/** Holds the row lock of task `id` from another session for `ms` at most; `release()` ends it sooner. */
+async function holdRowLock(url: string, id: number, ms: number): Promise<{ release(): Promise<void> }> {
+  const locker = connectPostgres(url, { max: 1, prepare: false });
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await new Promise<void>((ready) => {
+    void locker.begin(async (tx) => {
+      await tx`select id from tasks where id = ${id} for update`;
+      ready();
+      await Promise.race([released, new Promise((later) => setTimeout(later, ms))]);
+    });
+  });
+  return {
+    async release() {
+      release();
+      await locker.end();
+    },
+  };
 }
 
 describe('the service as a process, on the embedded database', () => {
@@ -50,7 +70,11 @@ describe('the service as a process, on the embedded database', () => {
 
     const deleted = await runCli(['delete-user', 'cli-user'], env, dir);
     assert.equal(deleted.code, 0, deleted.stderr);
-    assert.equal((await runCli(['tasks', 'cli-user'], env, dir)).stdout, '');
+    for (const command of ['tasks', 'delete-user']) {
+      const gone = await runCli([command, 'cli-user'], env, dir);
+      assert.equal(gone.code, 66, `${command} of an unknown user`);
+      assert.equal(gone.stdout, '');
+    }
     const missing = await runCli(['delete-user', 'cli-user'], env, dir);
     assert.equal(missing.code, 66);
     assert.match(missing.stderr, /User not found/);
@@ -66,21 +90,47 @@ describe('the service as a process, on the embedded database', () => {
       const result = await runCli(['migrate'], { DATA_DIR: join(dir, 'unused'), ...env }, dir);
       assert.equal(result.code, 78);
       assert.match(result.stderr, variable);
-      const server = startServiceProcess({ DATA_DIR: join(dir, 'unused'), ...env }, dir);
-      await assert.rejects(server, (error: Error & { stderr: string }) => {
-        assert.match(error.stderr, variable);
-        assert.equal(error.stderr.trim().split('\n').length, 1, 'one line');
-        return true;
-      });
+      assert.equal(result.stderr.trim().split('\n').length, 1, 'one line');
+    }
+    // The server's side of these: startup-failures.process.test.ts.
+  });
+
+  it('answers --help and help <command>, and 69 with one line for every database it cannot use', async () => {
+    for (const args of [['--help'], ['-h'], ['help']]) {
+      const result = await runCli(args, {}, dir);
+      assert.equal(result.code, 0, args.join(' '));
+      assert.match(result.stdout, /^Usage: npm run cli -- <command>/);
+      assert.match(result.stdout, /69 database unavailable/);
+    }
+    for (const args of [['help', 'token'], ['token', '--help']]) {
+      const result = await runCli(args, {}, dir);
+      assert.equal(result.code, 0, args.join(' '));
+      assert.match(result.stdout, /^Usage: npm run cli -- token <user-id>/);
+    }
+    assert.equal((await runCli(['help', 'bogus'], {}, dir)).code, 64);
+    const unusable: [Record<string, string>, RegExp][] = [
+      [{ DATABASE_URL: 'postgres://u:s3cret@127.0.0.1:1/db' }, /connection refused.*DATABASE_URL/],
+      [{ DATABASE_URL: 'postgres://u:s3cret@no-such-host.invalid/db' }, /unknown.*DATABASE_URL/],
+      [{ DATA_DIR: join(dir, 'busy-file', 'data') }, /set DATA_DIR/],
+    ];
+    await writeFile(join(dir, 'busy-file'), '');
+    for (const [env, says] of unusable) {
+      const result = await runCli(['tasks', 'someone'], env, dir);
+      assert.equal(result.code, 69, result.stderr);
+      assert.match(result.stderr, says);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.ok(!result.stderr.includes('s3cret'));
     }
   });
 
   it('answers usage errors with a non-zero exit', async () => {
-    for (const args of [['bogus'], [], ['token'], ['tasks', 'a', 'b'], ['token', 'u', '--ttl', 'forever']]) {
+    for (const args of [['bogus'], [], ['token'], ['tasks', 'a', 'b'], ['token', 'u', '--ttl', 'forever'], ['token', 'u', '--ttl', '2d']]) {
       const result = await runCli(args, { DATA_DIR: join(dir, 'unused') }, dir);
       assert.equal(result.code, 64, args.join(' '));
       assert.match(result.stderr, /Usage/);
     }
+    const longer = await runCli(['token', 'u', '--ttl', '2d'], { DATA_DIR: join(dir, 'unused'), JWT_MAX_LIFETIME_S: String(3 * 86_400) }, dir);
+    assert.equal(longer.code, 0, 'a longer --ttl within a raised JWT_MAX_LIFETIME_S');
   });
 });
 
@@ -114,6 +164,41 @@ describe('the service as a process, on PostgreSQL', { skip: serverUrl ? false : 
     }
   });
 
+  it('SIGTERM with a request stuck behind a 12 s row lock: gone within SHUTDOWN_TIMEOUT_MS + 1 s, the statement cancelled on the server', async () => {
+    const timeoutMs = 1500;
+    const env = { ...SECRET, DATABASE_URL: database.url, SHUTDOWN_TIMEOUT_MS: String(timeoutMs) };
+    const service = await startServiceProcess(env, dir);
+    const auth = { Authorization: `Bearer ${(await runCli(['token', 'stuck-user'], env, dir)).stdout.trim()}` };
+    const created = await json(await fetch(`${service.url}/api/tasks`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{"title":"stuck"}' }));
+    const id = created.data['id'] as number;
+
+    const watcher = connectPostgres(database.url, { max: 1, prepare: false });
+    const lock = await holdRowLock(database.url, id, 12_000);
+    try {
+      const inFlight = fetch(`${service.url}/api/tasks/${id}/complete`, { method: 'PATCH', headers: auth }).then((r) => r.status, () => 'cut off');
+      // Wait until the toggle is really queued behind the lock on the server.
+      const waiting = async () => (await watcher`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`)[0]!['n'] as number;
+      for (let i = 0; i < 100 && (await waiting()) === 0; i += 1) await new Promise((later) => setTimeout(later, 50));
+      assert.equal(await waiting(), 1, 'the toggle waits for the row lock');
+
+      const started = performance.now();
+      const code = await service.stop();
+      const elapsed = performance.now() - started;
+      assert.equal(code, 1, 'requests had to be cut off');
+      assert.ok(elapsed <= timeoutMs + 1000, `shutdown took ${Math.round(elapsed)} ms`);
+      assert.equal(await inFlight, 'cut off');
+      assert.equal(await waiting(), 0, 'the statement is no longer waiting on the server');
+
+      await lock.release();
+      await new Promise((later) => setTimeout(later, 300));
+      const [row] = await watcher`select completed from tasks where id = ${id}`;
+      assert.equal(row?.['completed'], false, 'the cut-off toggle never took effect');
+    } finally {
+      await lock.release();
+      await watcher.end();
+    }
+  });
+
   it('on SIGTERM: not ready, requests in flight finish, exit 0; exit 1 when the timeout cuts them off', async () => {
     for (const [timeoutMs, holdMs, expectedExit] of [[5000, 600, 0], [300, 1500, 1]] as const) {
       const env = { ...SECRET, DATABASE_URL: database.url, SHUTDOWN_TIMEOUT_MS: String(timeoutMs) };
@@ -124,26 +209,15 @@ describe('the service as a process, on PostgreSQL', { skip: serverUrl ? false : 
       const id = created.data['id'] as number;
 
       // Hold the task's row lock so a toggle stays in flight while SIGTERM arrives.
-      const locker = connectPostgres(database.url, { max: 1, prepare: false });
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      const locked = new Promise<void>((ready) => {
-        void locker.begin(async (tx) => {
-          await tx`select id from tasks where id = ${id} for update`;
-          ready();
-          await held;
-        });
-      });
-      await locked;
+      const lock = await holdRowLock(database.url, id, holdMs);
       const inFlight = fetch(`${service.url}/api/tasks/${id}/complete`, { method: 'PATCH', headers: auth }).then((r) => r.status, () => 'cut off');
       await new Promise((later) => setTimeout(later, 200));
       const exit = service.stop();
       await new Promise((later) => setTimeout(later, 100));
       await assert.rejects(fetch(`${service.url}/health`), 'no new connections once stopping');
-      setTimeout(release, holdMs);
       assert.equal(await exit, expectedExit);
       assert.equal(await inFlight, expectedExit === 0 ? 200 : 'cut off');
-      await locker.end();
+      await lock.release();
     }
   });
 });

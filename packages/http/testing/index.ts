@@ -3,3 +3,5 @@ export * from './service-process.js';
 export * from './test-app.js';
 export * from './openapi.js';
 export * from './store-kinds.js';
+export * from './raw-http.js';
+export * from './api-model.js';

@@ -3,10 +3,13 @@ import type Router from '@koa/router';
 import type { Clock, TokenVerifier, WritePolicy } from '@todo/application';
 import { inMemoryStore, type Store } from '@todo/application/testing';
 import { JoseTokenVerifier, mintDevelopmentToken } from '@todo/infrastructure';
+import { openPostgresTestStore, testAppDatabaseKind } from '@todo/infrastructure/testing';
 import pino from 'pino';
 import { createApp } from '../src/app.js';
 import { bindTokenVerifier, bindUseCases, newContainer, PORTS, resolveUseCases, type VerifierConfig } from '../src/container.js';
+import type { Metrics } from '../src/metrics.js';
 import type { ReadinessCheck } from '../src/routes/health.js';
+import { listen, type ServerLimits } from '../src/server.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 export const ALLOWED_ORIGIN = 'http://localhost:3000';
@@ -21,6 +24,10 @@ export interface TestAppOptions {
   readonly isReady?: ReadinessCheck;
   /** REQUIRE_IF_MATCH and IDEMPOTENCY_TTL_S; the defaults when not given. */
   readonly writePolicy?: WritePolicy;
+  /** The production limits unless given. */
+  readonly serverLimits?: ServerLimits;
+  /** Counts and times the requests, as with METRICS_PORT. */
+  readonly metrics?: Metrics;
 }
 
 export interface TestApp {
@@ -36,9 +43,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real Koa app, composed as in production but on the ports given (in-memory by default), on port 0. */
+/**
+ * The real Koa app, composed as in production but on the ports given, on port 0. Without a store:
+ * the in-memory one, or a fresh database of the kind TEST_APP_DATABASE names (see testAppDatabaseKind).
+ */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const store = options.store ?? inMemoryStore();
+  const databaseKind = options.store === undefined ? testAppDatabaseKind() : null;
+  const database = databaseKind === null ? null : await openPostgresTestStore(databaseKind);
+  const store = options.store ?? database?.store ?? inMemoryStore();
   const container = newContainer();
   container.bind(PORTS.TaskRepository).toConstantValue(store.tasks);
   container.bind(PORTS.UserRepository).toConstantValue(store.users);
@@ -56,9 +68,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1_000_000,
     cursorSecret: TEST_SECRET,
     isReady: options.isReady ?? (async () => true),
+    metrics: options.metrics,
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((ready) => server.once('listening', ready));
+  const server = await listen(app, 0, '127.0.0.1', options.serverLimits);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const token = (userId: string, claims: { email?: string; name?: string } = {}) =>
@@ -80,6 +92,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     async close() {
       server.closeAllConnections();
       await new Promise((closed) => server.close(closed));
+      await database?.stop();
     },
   };
 }

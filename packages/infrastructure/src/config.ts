@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { postgresUrlProblem } from './postgres/postgres-url-problem.js';
 
 export interface Config {
   readonly production: boolean;
@@ -23,12 +24,18 @@ export interface Config {
   /** How long start-up keeps retrying while the database cannot be reached. */
   readonly dbStartupTimeoutMs: number;
   readonly rateLimitPerMinute: number;
+  /** memory: each process its own buckets; postgres: buckets shared by every replica (SPEC §8). */
+  readonly rateLimitStore: 'memory' | 'postgres';
+  /** Port of the Prometheus listener (on `host`); null: none. */
+  readonly metricsPort: number | null;
   readonly shutdownTimeoutMs: number;
   readonly jwksMaxStaleSeconds: number;
   /** Writes to an existing task without If-Match are refused (428). */
   readonly requireIfMatch: boolean;
   /** How long a write made under an Idempotency-Key is replayed. */
   readonly idempotencyTtlSeconds: number;
+  /** The longest a bearer token may be valid (`exp` from now, and from `iat`); longer ones are refused. */
+  readonly jwtMaxLifetimeSeconds: number;
   /** Worker processes sharing the port (node:cluster); 1 runs the server in this process. */
   readonly webConcurrency: number;
 }
@@ -59,7 +66,7 @@ const nonEmpty = v.pipe(v.string(), v.nonEmpty('must not be empty'));
 
 const EnvSchema = v.object({
   NODE_ENV: v.optional(v.string(), 'development'),
-  DATABASE_URL: v.optional(v.pipe(v.string(), v.check(isPostgresUrl, 'must be a postgres:// or postgresql:// URL'))),
+  DATABASE_URL: v.optional(v.pipe(v.string(), v.check((url) => postgresUrlProblem(url) === null, (issue) => postgresUrlProblem(String(issue.input)) ?? ''))),
   DATA_DIR: v.optional(nonEmpty, './.data'),
   BETTER_AUTH_SECRET: v.optional(nonEmpty),
   BETTER_AUTH_URL: v.optional(httpUrl, 'http://localhost:3000'),
@@ -77,8 +84,11 @@ const EnvSchema = v.object({
   DB_TIMEOUT_MS: v.optional(integer(100, 600_000), '5000'),
   DB_STARTUP_TIMEOUT_MS: v.optional(integer(0, 3_600_000), '30000'),
   RATE_LIMIT_PER_MINUTE: v.optional(integer(1, 1_000_000_000), '600'),
+  RATE_LIMIT_STORE: v.optional(v.picklist(['memory', 'postgres'], 'must be memory or postgres'), 'memory'),
+  METRICS_PORT: v.optional(integer(0, 65535)),
   SHUTDOWN_TIMEOUT_MS: v.optional(integer(0, 3_600_000), '10000'),
   JWKS_MAX_STALE_S: v.optional(integer(0, 31_536_000), '3600'),
+  JWT_MAX_LIFETIME_S: v.optional(integer(60, 31_536_000), '86400'),
   WEB_CONCURRENCY: v.optional(integer(1, 256), '1'),
   REQUIRE_IF_MATCH: v.optional(boolean, 'false'),
   IDEMPOTENCY_TTL_S: v.optional(integer(1, 31_536_000), '86400'),
@@ -96,6 +106,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const production = e.NODE_ENV === 'production';
   if (production && (e.BETTER_AUTH_SECRET === undefined || e.BETTER_AUTH_SECRET.length < MIN_PRODUCTION_SECRET_LENGTH)) {
     throw new ConfigError(`BETTER_AUTH_SECRET must be set to at least ${MIN_PRODUCTION_SECRET_LENGTH} characters when NODE_ENV=production`);
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('METRICS_PORT must differ from PORT');
   }
   const betterAuthUrl = e.BETTER_AUTH_URL.replace(/\/+$/, '');
   const databaseUrl = e.DATABASE_URL ?? null;
@@ -118,8 +131,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     dbTimeoutMs: e.DB_TIMEOUT_MS,
     dbStartupTimeoutMs: e.DB_STARTUP_TIMEOUT_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    rateLimitStore: e.RATE_LIMIT_STORE,
+    metricsPort: e.METRICS_PORT ?? null,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     jwksMaxStaleSeconds: e.JWKS_MAX_STALE_S,
+    jwtMaxLifetimeSeconds: e.JWT_MAX_LIFETIME_S,
     webConcurrency: e.WEB_CONCURRENCY,
     requireIfMatch: e.REQUIRE_IF_MATCH,
     idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_S,
@@ -137,8 +153,4 @@ function splitList(text: string): string[] {
 
 function isHttpUrl(text: string): boolean {
   return URL.canParse(text) && ['http:', 'https:'].includes(new URL(text).protocol);
-}
-
-function isPostgresUrl(text: string): boolean {
-  return URL.canParse(text) && ['postgres:', 'postgresql:'].includes(new URL(text).protocol) && new URL(text).hostname !== '';
 }

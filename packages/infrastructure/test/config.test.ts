@@ -20,15 +20,24 @@ describe('configuration (SPEC §1)', () => {
     assert.equal(config.rateLimitPerMinute, 600);
     assert.equal(config.shutdownTimeoutMs, 10000);
     assert.equal(config.jwksMaxStaleSeconds, 3600);
+    assert.equal(config.jwtMaxLifetimeSeconds, 86_400);
     assert.equal(config.jwtIssuer, undefined);
     assert.equal(config.requireIfMatch, false);
     assert.equal(config.idempotencyTtlSeconds, 86400);
+    assert.equal(config.rateLimitStore, 'memory');
+    assert.equal(config.metricsPort, null);
   });
 
   it('reads REQUIRE_IF_MATCH and IDEMPOTENCY_TTL_S', () => {
     const config = loadConfig({ REQUIRE_IF_MATCH: 'true', IDEMPOTENCY_TTL_S: '60' });
     assert.equal(config.requireIfMatch, true);
     assert.equal(config.idempotencyTtlSeconds, 60);
+  });
+
+  it('takes the shared rate-limit store and a metrics port', () => {
+    const config = loadConfig({ RATE_LIMIT_STORE: 'postgres', METRICS_PORT: '9464' });
+    assert.equal(config.rateLimitStore, 'postgres');
+    assert.equal(config.metricsPort, 9464);
   });
 
   it('derives JWKS_URL and CORS_ORIGINS from BETTER_AUTH_URL, and takes explicit lists', () => {
@@ -56,7 +65,8 @@ describe('configuration (SPEC §1)', () => {
     ['BETTER_AUTH_URL', 'localhost:3000'], ['JWKS_URL', 'ftp://x/jwks'], ['CORS_ORIGINS', 'https://ok.example,nope'],
     ['LOG_LEVEL', 'verbose'], ['DB_POOL_MAX', '0'], ['DB_POOL_MAX', 'ten'], ['DB_PREPARE', 'yes'],
     ['RATE_LIMIT_PER_MINUTE', '0'], ['SHUTDOWN_TIMEOUT_MS', 'soon'], ['JWKS_MAX_STALE_S', '1h'], ['DB_TIMEOUT_MS', '5'],
-    ['REQUIRE_IF_MATCH', 'yes'], ['IDEMPOTENCY_TTL_S', '0'], ['IDEMPOTENCY_TTL_S', '1d'],
+    ['REQUIRE_IF_MATCH', 'yes'], ['IDEMPOTENCY_TTL_S', '0'], ['IDEMPOTENCY_TTL_S', '1d'], ['JWT_MAX_LIFETIME_S', '1d'], ['JWT_MAX_LIFETIME_S', '59'],
+    ['RATE_LIMIT_STORE', 'redis'], ['RATE_LIMIT_STORE', 'Postgres'], ['METRICS_PORT', 'abc'], ['METRICS_PORT', '70000'],
   ];
   for (const [variable, value] of bad) {
     it(`refuses ${variable}=${value} with a message naming it`, () => {
@@ -68,6 +78,12 @@ describe('configuration (SPEC §1)', () => {
       });
     });
   }
+
+  it('refuses a METRICS_PORT equal to PORT', () => {
+    assert.throws(() => loadConfig({ PORT: '9000', METRICS_PORT: '9000' }), /^ConfigError: METRICS_PORT must differ from PORT$/);
+    assert.throws(() => loadConfig({ METRICS_PORT: '8000' }), /METRICS_PORT must differ from PORT/);
+    assert.equal(loadConfig({ PORT: '0', METRICS_PORT: '0' }).metricsPort, 0);
+  });
 
   it('never puts a secret or a database password in its messages', () => {
     assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://u:hunter2@db.example/x', PORT: 'x' }), (error: Error) => !error.message.includes('hunter2'));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { JoseTokenVerifier } from '../src/jose/jose-token-verifier.js';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, JoseTokenVerifier } from '../src/jose/jose-token-verifier.js';
 import { StaleTolerantJwks } from '../src/jose/stale-tolerant-jwks.js';
 import {
   claimsFor, generateSigningKey, type JwksServer, secondsFromNow, type SigningKey, signToken, signWithKey, signWithSecret, startJwksServer,
@@ -13,7 +13,7 @@ const ACCEPTED_ASYMMETRIC = ['EdDSA', 'ES256', 'ES512', 'RS256', 'PS256'];
 describe('JoseTokenVerifier', () => {
   let jwks: JwksServer;
   const keys = new Map<string, SigningKey>();
-  const verifierFor = (options: { issuer?: string; audience?: string } = {}) =>
+  const verifierFor = (options: { issuer?: string; audience?: string; maxLifetimeSeconds?: number } = {}) =>
     new JoseTokenVerifier({ secret: SECRET, jwks: new StaleTolerantJwks({ url: jwks.url, maxStaleSeconds: 3600 }), ...options });
 
   before(async () => {
@@ -77,6 +77,33 @@ describe('JoseTokenVerifier', () => {
     assert.equal(await verdict(verifier, await sign({ exp: secondsFromNow(-10) })), 'UNAUTHENTICATED expired');
     assert.equal(await verdict(verifier, await sign({ nbf: secondsFromNow(3) })), 'ok c');
     assert.equal(await verdict(verifier, await sign({ nbf: secondsFromNow(60) })), 'UNAUTHENTICATED invalid');
+  });
+
+  it('refuses absurd lifetimes: exp more than JWT_MAX_LIFETIME_S away (default a day), iat in the future, exp - iat over the bound', async () => {
+    const day = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+    assert.equal(day, 86_400);
+    const rows: [string, Record<string, unknown>, string][] = [
+      ['Better Auth: 15 minutes', { iat: secondsFromNow(0), exp: secondsFromNow(900) }, 'ok l'],
+      ['exactly a day', { iat: secondsFromNow(0), exp: secondsFromNow(day) }, 'ok l'],
+      ['a day, no iat', { iat: undefined, exp: secondsFromNow(day) }, 'ok l'],
+      ['a day and a minute', { iat: secondsFromNow(0), exp: secondsFromNow(day + 60) }, 'UNAUTHENTICATED invalid'],
+      ['a day and a minute, no iat', { iat: undefined, exp: secondsFromNow(day + 60) }, 'UNAUTHENTICATED invalid'],
+      ['exp in year 9999', { exp: Date.UTC(9999, 11, 31) / 1000 }, 'UNAUTHENTICATED invalid'],
+      ['exp 1e300', { exp: 1e300 }, 'UNAUTHENTICATED invalid'],
+      ['exp Number.MAX_VALUE', { exp: Number.MAX_VALUE }, 'UNAUTHENTICATED invalid'],
+      ['iat a minute in the future', { iat: secondsFromNow(60), exp: secondsFromNow(600) }, 'UNAUTHENTICATED invalid'],
+      ['iat 3 s in the future (clock skew)', { iat: secondsFromNow(3), exp: secondsFromNow(600) }, 'ok l'],
+      ['issued two days ago for three days', { iat: secondsFromNow(-2 * day), exp: secondsFromNow(day - 60) }, 'UNAUTHENTICATED invalid'],
+    ];
+    const verifier = verifierFor();
+    for (const [name, claims, expected] of rows) {
+      for (const token of [await signWithSecret(SECRET, claimsFor('l', claims)), await signWithKey(keys.get('EdDSA')!, claimsFor('l', claims))]) {
+        assert.equal(await verdict(verifier, token), expected, name);
+      }
+    }
+    const hour = verifierFor({ maxLifetimeSeconds: 3600 });
+    assert.equal(await verdict(hour, await signWithSecret(SECRET, claimsFor('l', { exp: secondsFromNow(3600) }))), 'ok l');
+    assert.equal(await verdict(hour, await signWithSecret(SECRET, claimsFor('l', { exp: secondsFromNow(7200) }))), 'UNAUTHENTICATED invalid');
   });
 
   it('checks iss and aud only when configured', async () => {

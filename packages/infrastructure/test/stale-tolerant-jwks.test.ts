@@ -93,6 +93,20 @@ describe('StaleTolerantJwks through the verifier', () => {
     assert.equal(await t.check(published), UNAVAILABLE);
   });
 
+  it('tells its observer of every fetch (ok or failed) and every use of a stale key', async () => {
+    const seen: string[] = [];
+    const observer = { fetched: (ok: boolean) => seen.push(ok ? 'fetch ok' : 'fetch failed'), staleKeyUsed: () => seen.push('stale key') };
+    await using t = await setUp({ cacheMaxAgeMs: 0, retryAfterFailureMs: 0, observer });
+    assert.equal(await t.check(published), 'ok u');
+    t.server.behaviour = 'garbage';
+    assert.equal(await t.check(published), 'ok u');
+    t.server.behaviour = '500';
+    assert.equal(await t.check(published), 'ok u');
+    await t.server.stop();
+    assert.equal(await t.check(rotated), UNAVAILABLE);
+    assert.deepEqual(seen, ['fetch ok', 'fetch failed', 'stale key', 'fetch failed', 'stale key', 'fetch failed']);
+  });
+
   it('recovers when the endpoint comes back, after the retry delay', async () => {
     await using t = await setUp({ retryAfterFailureMs: 150 });
     t.server.behaviour = '500';

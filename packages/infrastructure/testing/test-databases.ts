@@ -11,6 +11,8 @@ export interface TestDatabase {
   readonly url: string;
   /** Connections a pool may open to it: the embedded database has one session only. */
   readonly max: number;
+  /** Named server-side prepared statements: not through a transaction-mode pooler (DB_PREPARE=false). */
+  readonly prepare: boolean;
   stop(): Promise<void>;
 }
 
@@ -22,19 +24,40 @@ export interface DatabaseKind {
 }
 
 const serverUrl = process.env['TEST_DATABASE_URL'];
+/** A PgBouncer in transaction mode in front of that server (scripts/pgbouncer prints it; .ci/run sets it). */
+const pgbouncerUrl = process.env['TEST_PGBOUNCER_URL'];
+const unset = (value: string | undefined) => value === undefined || value === '';
 
 export const databaseKinds: readonly DatabaseKind[] = [
   { name: 'embedded PGlite', skip: false, create: createEmbeddedDatabase },
   {
     name: 'PostgreSQL server',
-    skip: serverUrl === undefined || serverUrl === '' ? 'TEST_DATABASE_URL is not set' : false,
+    skip: unset(serverUrl) ? 'TEST_DATABASE_URL is not set' : false,
     create: createServerDatabase,
+  },
+  {
+    name: 'PostgreSQL through PgBouncer',
+    skip: unset(serverUrl) || unset(pgbouncerUrl) ? 'TEST_DATABASE_URL and TEST_PGBOUNCER_URL are not both set' : false,
+    create: createPgBouncerDatabase,
   },
 ];
 
+/**
+ * `TEST_APP_DATABASE=server|pgbouncer` gives every test app started without a store of its own a
+ * fresh database of that kind instead of the in-memory store: .ci/run runs the HTTP suites again so.
+ */
+export function testAppDatabaseKind(): DatabaseKind | null {
+  const chosen = process.env['TEST_APP_DATABASE'];
+  if (unset(chosen)) return null;
+  const kind = { server: databaseKinds[1], pgbouncer: databaseKinds[2] }[chosen!];
+  if (kind === undefined) throw new Error(`TEST_APP_DATABASE must be server or pgbouncer, not ${chosen}`);
+  if (kind.skip !== false) throw new Error(`TEST_APP_DATABASE=${chosen}: ${kind.skip}`);
+  return kind;
+}
+
 export async function createEmbeddedDatabase(): Promise<TestDatabase> {
   const embedded = await startEmbeddedPostgres(null);
-  return { url: embedded.url, max: 1, stop: () => embedded.stop() };
+  return { url: embedded.url, max: 1, prepare: true, stop: () => embedded.stop() };
 }
 
 /** CREATE DATABASE on the TEST_DATABASE_URL server, so parallel test files never share tables. */
@@ -52,6 +75,7 @@ export async function createServerDatabase(): Promise<TestDatabase> {
   return {
     url: url.toString(),
     max: 10,
+    prepare: true,
     async stop() {
       const cleaner = connectPostgres(serverUrl, { max: 1, prepare: false });
       try {
@@ -61,6 +85,20 @@ export async function createServerDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/** A server database reached through the PgBouncer of TEST_PGBOUNCER_URL (its `*` entry maps any name). */
+export async function createPgBouncerDatabase(): Promise<TestDatabase> {
+  const direct = await createServerDatabase();
+  return { url: throughPgBouncer(direct.url), max: 10, prepare: false, stop: () => direct.stop() };
+}
+
+/** The same database of the TEST_DATABASE_URL server, reached through the PgBouncer of TEST_PGBOUNCER_URL. */
+export function throughPgBouncer(directUrl: string): string {
+  if (unset(pgbouncerUrl)) throw new Error('TEST_PGBOUNCER_URL is not set');
+  const url = new URL(pgbouncerUrl!);
+  url.pathname = new URL(directUrl).pathname;
+  return url.toString();
 }
 
 /** A migrated database with the Postgres adapters on it, emptied by `reset()`. */
@@ -74,7 +112,7 @@ export interface PostgresTestStore {
 
 export async function openPostgresTestStore(kind: DatabaseKind): Promise<PostgresTestStore> {
   const database = await kind.create();
-  const sql = connectPostgres(database.url, { max: database.max, prepare: true });
+  const sql = connectPostgres(database.url, { max: database.max, prepare: database.prepare });
   await migrate(sql);
   const store: Store = { tasks: new PostgresTaskRepository(sql), users: new PostgresUserRepository(sql) };
   return {
@@ -82,7 +120,7 @@ export async function openPostgresTestStore(kind: DatabaseKind): Promise<Postgre
     store,
     database,
     async reset() {
-      await sql`truncate idempotency_keys, tasks, users restart identity`;
+      await sql`truncate users, tasks restart identity cascade`; // and every per-user table that references users
       return store;
     },
     async stop() {

@@ -3,8 +3,40 @@ import { AppError } from '@todo/domain';
 import type { Middleware } from 'koa';
 import type { RequestState } from '../state.js';
 
+/**
+ * Whether a path needs a token: true when any reasonable reading of it is under /api (percent-
+ * decoded, in any case or Unicode compatibility form, backslashes as slashes, repeated slashes
+ * collapsed, dot segments kept or resolved). Deliberately broader than the router, which matches
+ * the raw path exactly: a path the router takes for a task route is always one of these, and the
+ * task routes check the caller again themselves (`requireUser`), so the two never have to agree.
+ */
 export function isApiPath(path: string): boolean {
-  return path === '/api' || path.startsWith('/api/');
+  let decoded = path;
+  for (let round = 0; round < 3; round += 1) {
+    const next = safeDecode(decoded);
+    if (next === decoded) break;
+    decoded = next;
+  }
+  const segments = decoded.normalize('NFKC').toLowerCase().replaceAll('\\', '/').split('/').filter((s) => s !== '' && s !== '.');
+  const resolved: string[] = [];
+  for (const segment of segments) {
+    if (segment === '..') resolved.pop();
+    else resolved.push(segment);
+  }
+  return isApi(segments[0]) || isApi(resolved[0]);
+}
+
+function isApi(segment: string | undefined): boolean {
+  // `/api;x/…` and `/api%00/…` are not routes, but read loosely they are /api.
+  return segment !== undefined && /^api(?![a-z0-9._~-])/.test(segment);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /**
@@ -26,6 +58,15 @@ export function authentication(authenticate: Authenticate): Middleware<RequestSt
 
 export const requireAuthentication: Middleware<RequestState> = async (ctx, next) => {
   if (ctx.state.authFailure !== undefined) throw ctx.state.authFailure;
+  await next();
+};
+
+/**
+ * First in the chain of every route that acts for a user: the route itself refuses a request
+ * without an accepted token, whatever path reading let it get this far (401, never a 500).
+ */
+export const requireUser: Middleware<RequestState> = async (ctx, next) => {
+  if (ctx.state.userId === undefined) throw ctx.state.authFailure ?? new AppError('UNAUTHENTICATED', 'missing');
   await next();
 };
 

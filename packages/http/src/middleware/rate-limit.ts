@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import { reply } from '../errors.js';
 import type { RequestState } from '../state.js';
-import { TokenBuckets } from './token-buckets.js';
+import type { RateLimitStore } from './token-buckets.js';
 
 const UNCOUNTED_PATHS = new Set(['/health', '/ready', '/docs', '/openapi.json']);
 const MAX_RETRY_AFTER_SECONDS = 60;
@@ -12,12 +12,12 @@ function isUncounted(path: string): boolean {
 }
 
 /** Per user once authenticated, per client IP otherwise (a missing or refused token included). */
-export function rateLimit(perMinute: number, buckets = new TokenBuckets(perMinute)): Middleware<RequestState> {
+export function rateLimit(buckets: RateLimitStore): Middleware<RequestState> {
   return async (ctx, next) => {
     if (isUncounted(ctx.path) || ctx.method === 'OPTIONS') return next();
     const key = ctx.state.userId !== undefined ? `user:${ctx.state.userId}` : `ip:${ctx.ip}`;
-    const verdict = buckets.take(key, Date.now());
-    ctx.set('RateLimit-Limit', String(perMinute));
+    const verdict = await buckets.take(key);
+    ctx.set('RateLimit-Limit', String(buckets.capacity));
     ctx.set('RateLimit-Remaining', String(verdict.remaining));
     ctx.set('RateLimit-Reset', String(verdict.resetSeconds));
     if (!verdict.allowed) {

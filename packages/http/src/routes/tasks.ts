@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { AppError, parseTaskId, type Replayable, type Task, type TaskId, validationError } from '@todo/domain';
 import type { Context } from 'koa';
+import { requireUser } from '../middleware/authentication.js';
 import { jsonBody } from '../middleware/json-body.js';
 import type { RequestState } from '../state.js';
 import type { UseCases } from '../use-cases.js';
@@ -24,7 +25,7 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
       throw error;
     }
   });
-  router.get('/api/tasks', async (ctx: TaskContext) => {
+  router.get('/api/tasks', requireUser, async (ctx: TaskContext) => {
     const owner = caller(ctx);
     const query = withDefaultOrder(validate(ListQuery, ctx.query));
     const scope = { userId: owner, status: query.status, sort: query.sort, order: query.order };
@@ -41,7 +42,7 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
     ctx.body = body;
   });
 
-  router.post('/api/tasks', jsonBody, async (ctx: TaskContext) => {
+  router.post('/api/tasks', requireUser, jsonBody, async (ctx: TaskContext) => {
     const body = objectBody(ctx);
     const draft = toNewTask(validate(CreateTaskBody, body));
     const once = idempotentRequest(ctx, '/api/tasks', body);
@@ -53,7 +54,7 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
     sendTask(ctx, result);
   });
 
-  router.get('/api/tasks/:id', async (ctx: TaskContext) => {
+  router.get('/api/tasks/:id', requireUser, async (ctx: TaskContext) => {
     const task = await useCases.getTask.execute(caller(ctx), taskId(ctx));
     if (notModified(ctx, taskEtag(task))) return;
     sendTask(ctx, { value: task, replayed: false });
@@ -64,16 +65,16 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
     const patch = toTaskPatch(validate(UpdateTaskBody, objectBody(ctx)));
     sendTask(ctx, { value: await useCases.updateTask.execute(caller(ctx), id, patch, ifMatch(ctx, id)), replayed: false });
   };
-  router.put('/api/tasks/:id', jsonBody, update);
-  router.patch('/api/tasks/:id', jsonBody, update);
+  router.put('/api/tasks/:id', requireUser, jsonBody, update);
+  router.patch('/api/tasks/:id', requireUser, jsonBody, update);
 
-  router.delete('/api/tasks/:id', async (ctx: TaskContext) => {
+  router.delete('/api/tasks/:id', requireUser, async (ctx: TaskContext) => {
     const id = taskId(ctx);
     await useCases.deleteTask.execute(caller(ctx), id, ifMatch(ctx, id));
     ctx.status = 204;
   });
 
-  router.patch('/api/tasks/:id/complete', async (ctx: TaskContext) => {
+  router.patch('/api/tasks/:id/complete', requireUser, async (ctx: TaskContext) => {
     const id = taskId(ctx);
     const once = idempotentRequest(ctx, `/api/tasks/${id}/complete`, null);
     const expected = ifMatch(ctx, id);
@@ -105,7 +106,7 @@ function ifMatch(ctx: TaskContext, id: TaskId) {
 
 function caller(ctx: TaskContext): string {
   const { userId } = ctx.state;
-  if (userId === undefined) throw new Error('task route reached without an authenticated user');
+  if (userId === undefined) throw new Error('task route reached without requireUser');
   return userId;
 }
 

@@ -10,7 +10,12 @@ export interface JoseVerifierOptions {
   readonly jwks?: StaleTolerantJwks | undefined;
   readonly issuer?: string | undefined;
   readonly audience?: string | undefined;
+  /** The longest a token may be valid, from now and from its `iat` (JWT_MAX_LIFETIME_S). */
+  readonly maxLifetimeSeconds?: number | undefined;
 }
+
+/** Better Auth issues 15-minute tokens; a day leaves room for other issuers and development tokens. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 
 /** Each key kind verifies only its own algorithms, so a token cannot choose how it is checked. */
 const SYMMETRIC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
@@ -21,10 +26,12 @@ export class JoseTokenVerifier implements TokenVerifier {
   readonly #secret: Uint8Array;
   readonly #jwks: StaleTolerantJwks | undefined;
   readonly #claims: JWTVerifyOptions;
+  readonly #maxLifetimeSeconds: number;
 
   constructor(options: JoseVerifierOptions) {
     this.#secret = new TextEncoder().encode(options.secret);
     this.#jwks = options.jwks;
+    this.#maxLifetimeSeconds = options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
     this.#claims = {
       requiredClaims: ['exp'],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
@@ -35,17 +42,41 @@ export class JoseTokenVerifier implements TokenVerifier {
 
   async verify(token: string): Promise<TokenClaims> {
     try {
-      const { alg } = decodeProtectedHeader(token);
-      if (typeof alg === 'string' && SYMMETRIC_ALGORITHMS.includes(alg)) {
-        return (await jwtVerify(token, this.#secret, { ...this.#claims, algorithms: SYMMETRIC_ALGORITHMS })).payload;
-      }
-      if (typeof alg === 'string' && ASYMMETRIC_ALGORITHMS.includes(alg) && this.#jwks !== undefined) {
-        return (await jwtVerify(token, this.#jwks.key, { ...this.#claims, algorithms: ASYMMETRIC_ALGORITHMS })).payload;
-      }
-      throw new errors.JOSEAlgNotAllowed(`"alg" ${JSON.stringify(alg)} is not accepted`);
+      return this.#withSaneLifetime(await this.#verifySignatureAndClaims(token));
     } catch (error) {
       throw error instanceof AppError ? error : rejection(error);
     }
+  }
+
+  async #verifySignatureAndClaims(token: string): Promise<TokenClaims> {
+    const { alg } = decodeProtectedHeader(token);
+    if (typeof alg === 'string' && SYMMETRIC_ALGORITHMS.includes(alg)) {
+      return (await jwtVerify(token, this.#secret, { ...this.#claims, algorithms: SYMMETRIC_ALGORITHMS })).payload;
+    }
+    if (typeof alg === 'string' && ASYMMETRIC_ALGORITHMS.includes(alg) && this.#jwks !== undefined) {
+      return (await jwtVerify(token, this.#jwks.key, { ...this.#claims, algorithms: ASYMMETRIC_ALGORITHMS })).payload;
+    }
+    throw new errors.JOSEAlgNotAllowed(`"alg" ${JSON.stringify(alg)} is not accepted`);
+  }
+
+  /**
+   * A validly signed token that claims to live for years (`exp` in year 9999, `1e300`), or to
+   * be issued in the future, is refused: a leaked one would never stop working.
+   */
+  #withSaneLifetime(claims: TokenClaims): TokenClaims {
+    const now = Date.now() / 1000;
+    const { exp, iat } = claims;
+    const max = this.#maxLifetimeSeconds + CLOCK_TOLERANCE_SECONDS;
+    if (typeof exp === 'number' && exp - now > max) {
+      throw new errors.JWTClaimValidationFailed(`"exp" is more than ${this.#maxLifetimeSeconds} s away (JWT_MAX_LIFETIME_S)`, claims, 'exp', 'check_failed');
+    }
+    if (typeof iat === 'number' && iat - now > CLOCK_TOLERANCE_SECONDS) {
+      throw new errors.JWTClaimValidationFailed('"iat" is in the future', claims, 'iat', 'check_failed');
+    }
+    if (typeof iat === 'number' && typeof exp === 'number' && exp - iat > max) {
+      throw new errors.JWTClaimValidationFailed(`"exp" - "iat" is over ${this.#maxLifetimeSeconds} s (JWT_MAX_LIFETIME_S)`, claims, 'exp', 'check_failed');
+    }
+    return claims;
   }
 }
 

@@ -15,6 +15,13 @@ export interface JwksOptions {
   readonly timeoutMs?: number | undefined;
   /** After a failed fetch, the endpoint is left alone this long, so a hanging one does not slow every request. */
   readonly retryAfterFailureMs?: number | undefined;
+  /** Told of every fetch and every use of a stale key (the metrics; infrastructure knows no Prometheus). */
+  readonly observer?: JwksObserver | undefined;
+}
+
+export interface JwksObserver {
+  fetched(ok: boolean): void;
+  staleKeyUsed(): void;
 }
 
 const COOLDOWN_MS = 30_000;
@@ -37,12 +44,14 @@ export class StaleTolerantJwks {
   readonly #lastGood: Partial<ExportedJWKSCache> = {};
   readonly #maxStaleMs: number;
   readonly #retryAfterFailureMs: number;
+  readonly #observer: JwksObserver | undefined;
   #stale: { readonly uat: number; readonly keys: LocalKeySet } | undefined;
   #retryAt = 0;
 
   constructor(options: JwksOptions) {
     this.#maxStaleMs = options.maxStaleSeconds * 1000;
     this.#retryAfterFailureMs = options.retryAfterFailureMs ?? RETRY_AFTER_FAILURE_MS;
+    this.#observer = options.observer;
     this.#remote = createRemoteJWKSet(new URL(options.url), {
       cooldownDuration: options.cooldownMs ?? COOLDOWN_MS,
       cacheMaxAge: options.cacheMaxAgeMs ?? CACHE_MAX_AGE_MS,
@@ -67,7 +76,9 @@ export class StaleTolerantJwks {
     if (uat === undefined || jwks === undefined || Date.now() - uat > this.#maxStaleMs) throw unavailable(failure);
     if (this.#stale?.uat !== uat) this.#stale = { uat, keys: createLocalJWKSet(jwks) };
     try {
-      return await this.#stale.keys(header, token);
+      const key = await this.#stale.keys(header, token);
+      this.#observer?.staleKeyUsed();
+      return key;
     } catch (error) {
       throw error instanceof errors.JWKSNoMatchingKey ? unavailable(failure) : error;
     }
@@ -78,12 +89,25 @@ export class StaleTolerantJwks {
     try {
       const response = await fetch(url, init);
       if (response.status !== 200) this.#retryAt = Date.now() + this.#retryAfterFailureMs;
-      return response;
+      if (this.#observer === undefined) return response;
+      // Observed: read the body here to tell a usable key set from a 200 that is not one.
+      const body = await response.text();
+      this.#observer.fetched(response.status === 200 && isKeySet(body));
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     } catch (error) {
       this.#retryAt = Date.now() + this.#retryAfterFailureMs;
+      this.#observer?.fetched(false);
       throw error;
     }
   };
+}
+
+function isKeySet(body: string): boolean {
+  try {
+    return Array.isArray((JSON.parse(body) as { keys?: unknown }).keys);
+  } catch {
+    return false;
+  }
 }
 
 /** The key set was had, and has no (single) key for this token: the token's fault. */

@@ -1,8 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { connectionUrl } from './connection-url.js';
 import { timestamptzType } from './timestamptz.js';
 
 export type Sql = postgres.Sql;
+
+/**
+ * This process's connections say who they are in pg_stat_activity, uniquely: shutdown cancels
+ * the statements still running under this name, and only ours (see cancelStatementsOf).
+ */
+export const APPLICATION_NAME = `tasks-api:${process.pid}:${randomBytes(4).toString('hex')}`;
 
 export interface ConnectOptions {
   readonly max: number;
@@ -37,5 +44,6 @@ export function connectPostgres(url: string, options: ConnectOptions): Sql {
     onnotice: () => {},
     // timestamptz read exactly for every year (see timestamptz.ts).
     types: { timestamptz: timestamptzType },
+    connection: { application_name: APPLICATION_NAME },
   }) as unknown as Sql;
 }

@@ -1,8 +1,8 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { AppError } from '@todo/domain';
 import { installSnapshot, isInitialized, migratedSnapshot } from './embedded-snapshot.js';
 import { DatabaseThread } from './embedded-thread.js';
+import { lockDataDir } from './data-dir-lock.js';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL for postgres.js; use it with a pool of ONE connection (all clients share one session). */
@@ -57,38 +57,4 @@ let tarball: Promise<Uint8Array> | undefined;
 function snapshotTarball(): Promise<Uint8Array> {
   tarball ??= migratedSnapshot().then((snapshot) => readFile(snapshot.tarball));
   return tarball;
-}
-
-/**
- * PGlite is one process's database: a second process opening the same directory would
- * corrupt it. A lock file with the owner's pid keeps the CLI off a running server's data.
- */
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  await mkdir(dataDir, { recursive: true });
-  const lockFile = join(dataDir, 'tasks-api.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(lockFile, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(lockFile, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(await readFile(lockFile, 'utf8').catch(() => ''));
-      if (owner > 0 && owner !== process.pid && isAlive(owner)) {
-        throw new AppError('UNAVAILABLE', `The embedded database in ${dataDir} is in use by process ${owner}; stop it first, or set DATABASE_URL`);
-      }
-      await rm(lockFile, { force: true }); // left behind by a process that is gone
-    }
-  }
-  throw new AppError('UNAVAILABLE', `Could not lock the embedded database in ${dataDir}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
