@@ -1,12 +1,12 @@
-import type { NewTask, Task } from '@todo/domain';
+import { type NewTask, newTask, type Task, type TaskInput } from '@todo/domain';
 import type { Clock } from '../src/ports.js';
 
 export const T0 = new Date('2026-01-01T10:00:00.000Z');
 export const T1 = new Date('2026-01-01T11:00:00.000Z');
 export const T2 = new Date('2026-01-01T12:00:00.000Z');
 
-export function draft(title: string, fields: Partial<NewTask> = {}): NewTask {
-  return { title, description: null, completed: false, dueDate: null, ...fields };
+export function draft(title: string, fields: Partial<TaskInput> = {}): NewTask {
+  return newTask({ title, ...fields });
 }
 
 /** A clock that only moves when told to. */

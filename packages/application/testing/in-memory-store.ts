@@ -92,7 +92,7 @@ export function inMemoryStore(): Store {
     async update(owner: UserId, id: TaskId, patch: TaskPatch, at: Date, expected?: ExpectedVersion) {
       const task = owned(owner, id, expected);
       if (task === null) return null;
-      const updated: Task = { ...task, ...definedFields(patch), updatedAt: at, version: nextVersion(owner) };
+      const updated: Task = { ...task, ...patch, updatedAt: at, version: nextVersion(owner) };
       tasks.set(id, updated);
       return updated;
     },
@@ -164,8 +164,4 @@ export function inMemoryStore(): Store {
 
 function positionOf(task: Task, sort: TaskQuery['sort']): TaskPosition {
   return { key: sortKey(task, sort), id: task.id };
-}
-
-function definedFields(patch: TaskPatch): TaskPatch {
-  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
 }

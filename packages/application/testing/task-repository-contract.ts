@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { compareForListing, SORT_ORDERS, sortKey, TASK_SORTS, type Task } from '@todo/domain';
+import { compareForListing, SORT_ORDERS, sortKey, TASK_SORTS, type Task, taskPatch } from '@todo/domain';
 import fc from 'fast-check';
 import type { TaskQuery } from '../src/ports.js';
 import { draft, plain, T0, T1, T2 } from './fixtures.js';
@@ -76,7 +76,7 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
     it("never shows one user another user's task, on any operation", async () => {
       const task = await store.tasks.create('alice', draft('mine'), T0);
       assert.equal(await store.tasks.get('bob', task.id), null);
-      assert.equal(await store.tasks.update('bob', task.id, { title: 'stolen' }, T1), null);
+      assert.equal(await store.tasks.update('bob', task.id, taskPatch({ title: 'stolen' }), T1), null);
       assert.equal(await store.tasks.toggleCompletion('bob', task.id, T1), null);
       assert.equal(await store.tasks.delete('bob', task.id), false);
       assert.deepEqual(await store.tasks.list('bob', everything), []);
@@ -85,16 +85,16 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
 
     it('answers null or false for a task that does not exist', async () => {
       assert.equal(await store.tasks.get('alice', 999_999), null);
-      assert.equal(await store.tasks.update('alice', 999_999, { completed: true }, T1), null);
+      assert.equal(await store.tasks.update('alice', 999_999, taskPatch({ completed: true }), T1), null);
       assert.equal(await store.tasks.toggleCompletion('alice', 999_999, T1), null);
       assert.equal(await store.tasks.delete('alice', 999_999), false);
     });
 
     it('changes only the fields in a patch, moves updatedAt and keeps createdAt', async () => {
       const task = await store.tasks.create('alice', draft('original', { description: 'keep me', dueDate: T2 }), T0);
-      const updated = await store.tasks.update('alice', task.id, { title: 'renamed' }, T1);
+      const updated = await store.tasks.update('alice', task.id, taskPatch({ title: 'renamed' }), T1);
       assert.deepEqual(plain(updated), { ...(plain(task) as object), title: 'renamed', updatedAt: T1.toISOString(), version: updated?.version });
-      const cleared = await store.tasks.update('alice', task.id, { description: null, dueDate: null, completed: true }, T2);
+      const cleared = await store.tasks.update('alice', task.id, taskPatch({ description: null, dueDate: null, completed: true }), T2);
       assert.equal(cleared?.description, null);
       assert.equal(cleared?.dueDate, null);
       assert.equal(cleared?.completed, true);
@@ -106,8 +106,8 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
     it('keeps both of two concurrent updates of different fields', async () => {
       const task = await store.tasks.create('alice', draft('race'), T0);
       await Promise.all([
-        store.tasks.update('alice', task.id, { title: 'new title' }, T1),
-        store.tasks.update('alice', task.id, { description: 'new description' }, T1),
+        store.tasks.update('alice', task.id, taskPatch({ title: 'new title' }), T1),
+        store.tasks.update('alice', task.id, taskPatch({ description: 'new description' }), T1),
       ]);
       const read = await store.tasks.get('alice', task.id);
       assert.equal(read?.title, 'new title');
@@ -141,7 +141,7 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
       it('gives a new, higher version on every write kind, never reused across the owner\'s tasks', async () => {
         const first = await store.tasks.create('alice', draft('one'), T0);
         const other = await store.tasks.create('alice', draft('two'), T0);
-        const updated = (await store.tasks.update('alice', first.id, { title: 'uno' }, T1))!;
+        const updated = (await store.tasks.update('alice', first.id, taskPatch({ title: 'uno' }), T1))!;
         const toggled = (await store.tasks.toggleCompletion('alice', first.id, T1))!;
         const back = (await store.tasks.toggleCompletion('alice', first.id, T1))!;
         const versions = [first.version, other.version, updated.version, toggled.version, back.version];
@@ -158,17 +158,17 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
 
       it('writes with a matching version or "any", and changes nothing (not even the counter) with a stale one', async () => {
         const task = await store.tasks.create('alice', draft('guarded', { description: 'keep' }), T0);
-        const updated = (await store.tasks.update('alice', task.id, { title: 'v2' }, T1, [999, task.version]))!;
+        const updated = (await store.tasks.update('alice', task.id, taskPatch({ title: 'v2' }), T1, [999, task.version]))!;
         assert.equal(updated.title, 'v2');
         const stale = [task.version];
-        assert.equal(await store.tasks.update('alice', task.id, { title: 'lost' }, T2, stale), null);
-        assert.equal(await store.tasks.update('alice', task.id, { title: 'lost' }, T2, []), null);
+        assert.equal(await store.tasks.update('alice', task.id, taskPatch({ title: 'lost' }), T2, stale), null);
+        assert.equal(await store.tasks.update('alice', task.id, taskPatch({ title: 'lost' }), T2, []), null);
         assert.equal(await store.tasks.toggleCompletion('alice', task.id, T2, stale), null);
         assert.equal(await store.tasks.delete('alice', task.id, stale), false);
         assert.deepEqual(plain(await store.tasks.get('alice', task.id)), plain(updated));
         const anyVersion = (await store.tasks.toggleCompletion('alice', task.id, T2, 'any'))!;
         assert.equal(anyVersion.version, updated.version + 1, 'the refused writes took no version');
-        assert.equal(await store.tasks.update('bob', task.id, { title: 'x' }, T2, [anyVersion.version]), null);
+        assert.equal(await store.tasks.update('bob', task.id, taskPatch({ title: 'x' }), T2, [anyVersion.version]), null);
         assert.equal(await store.tasks.toggleCompletion('alice', 999_999, T2, 'any'), null);
         assert.equal(await store.tasks.delete('alice', task.id, [anyVersion.version]), true);
       });
@@ -176,7 +176,7 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
       it('lets exactly one of 50 concurrent conditional updates with the same version through', async () => {
         const task = await store.tasks.create('alice', draft('contended'), T0);
         const results = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => store.tasks.update('alice', task.id, { title: `writer ${i}` }, T1, [task.version])),
+          Array.from({ length: 50 }, (_, i) => store.tasks.update('alice', task.id, taskPatch({ title: `writer ${i}` }), T1, [task.version])),
         );
         const winners = results.filter((r) => r !== null);
         assert.equal(winners.length, 1);
@@ -282,7 +282,7 @@ export function taskRepositoryContract(name: string, open: () => Promise<Store>,
           mine.push(await store.tasks.create('alice', draft(spec.title, { completed: spec.done, dueDate }), spec.at));
         }
         await store.tasks.create('bob', draft('not yours'), T0);
-        mine[0] = (await store.tasks.update('alice', mine[0]!.id, { description: 'touched' }, T2))!;
+        mine[0] = (await store.tasks.update('alice', mine[0]!.id, taskPatch({ description: 'touched' }), T2))!;
       });
 
       for (const sort of TASK_SORTS) {

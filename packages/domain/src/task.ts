@@ -18,17 +18,6 @@ export interface Task {
   readonly version: TaskVersion;
 }
 
-/** A task about to be created: its rules already checked (see task-rules.ts). */
-export interface NewTask {
-  readonly title: string;
-  readonly description: string | null;
-  readonly completed: boolean;
-  readonly dueDate: Date | null;
-}
-
-/** Only the fields present change; at least one is present. */
-export type TaskPatch = Partial<NewTask>;
-
 export const TASK_STATUSES = ['all', 'pending', 'completed'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 

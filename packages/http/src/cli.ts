@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import type { UserRepository } from '@todo/application';
 import { AppError, type AppErrorCode } from '@todo/domain';
-import { type Config, ConfigError, loadConfig, migrate, mintDevelopmentToken, openDatabase } from '@todo/infrastructure';
+import { mintDevelopmentToken } from '@todo/infrastructure';
+import type { Application } from './composition.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { loadDotEnv } from './dotenv.js';
 import { explainStartupFailure } from './startup-failure.js';
-import type { UseCases } from './use-cases.js';
 import { toTaskJson } from './wire/task-json.js';
 
 /** sysexits(3) codes, one per domain error code, mapped once like the HTTP statuses. */
@@ -83,9 +83,8 @@ async function run(argv: string[]): Promise<void> {
   config = loadConfig(process.env);
   switch (command) {
     case 'migrate':
-      return withDatabase(config, async (_, sql) => {
-        const { applied } = await migrate(sql);
-        console.log(applied.length === 0 ? 'Database is up to date.' : `Applied: ${applied.join(', ')}`);
+      return withApplication(config, async ({ migrations }) => {
+        console.log(migrations.length === 0 ? 'Database is up to date.' : `Applied: ${migrations.join(', ')}`);
       });
     case 'token':
       console.log(
@@ -96,38 +95,30 @@ async function run(argv: string[]): Promise<void> {
       );
       return;
     case 'tasks':
-      return withDatabase(config, async (useCases, _, users) => {
+      return withApplication(config, async ({ useCases, users }) => {
         // Like delete-user: a user the service never saw is an error, not an empty list.
         if ((await users.find(userId!)) === null) throw new AppError('NOT_FOUND', 'User not found');
         const page = await useCases.listTasks.execute(userId!, { status: 'all', sort: 'created', order: 'asc', limit: null, after: null });
         for (const task of page.tasks) console.log(JSON.stringify(toTaskJson(task)));
       });
     case 'delete-user':
-      return withDatabase(config, async (useCases) => {
+      return withApplication(config, async ({ useCases }) => {
         await useCases.deleteUser.execute(userId!);
         console.log(`Deleted user ${userId} and their tasks.`);
       });
   }
 }
 
-/** The same container as the server, on the configured database. */
-async function withDatabase(
-  config: Config,
-  work: (useCases: UseCases, sql: Parameters<typeof migrate>[0], users: UserRepository) => Promise<void>,
-): Promise<void> {
+/** The server's composition, on the configured database (migrated once, as the server does). */
+async function withApplication(config: Config, work: (application: Application) => Promise<void>): Promise<void> {
   // Loaded only by the commands that need a database: `token` stays quick.
-  const { bindPostgres, bindTokenVerifier, bindUseCases, newContainer, PORTS, resolveUseCases } = await import('./container.js');
-  const database = await openDatabase(config);
-  for (const warning of database.warnings) process.stderr.write(`${warning}\n`);
+  const [{ openApplication }, { joseVerifier }] = await Promise.all([import('./composition.js'), import('./container.js')]);
+  const logger = { info: () => {}, warn: (_: unknown, message: string) => void process.stderr.write(`${message}\n`) };
+  const application = await openApplication({ store: { database: config }, verifier: joseVerifier(config), logger });
   try {
-    await migrate(database.sql);
-    const container = newContainer();
-    bindPostgres(container, database.sql, config);
-    bindTokenVerifier(container, config);
-    bindUseCases(container);
-    await work(resolveUseCases(container), database.sql, container.get<UserRepository>(PORTS.UserRepository));
+    await work(application);
   } finally {
-    await database.close();
+    await application.close();
   }
 }
 

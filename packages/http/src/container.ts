@@ -1,21 +1,36 @@
 import {
-  Authenticate, CachedTokenVerifier, type Clock, CreateTask, DEFAULT_WRITE_POLICY, DeleteTask, DeleteUser, GetTask, ListTasks,
-  PurgeExpiredKeys, type TaskRepository, ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository, type WritePolicy,
+  Authenticate, type Clock, CreateTask, DEFAULT_WRITE_POLICY, DeleteTask, DeleteUser, GetTask, ListTasks, PurgeExpiredKeys,
+  type TaskRepository, ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository, type WritePolicy,
 } from '@todo/application';
 import {
-  type Config, JoseTokenVerifier, type JwksObserver, PostgresTaskRepository, PostgresUserRepository, type Sql, StaleTolerantJwks, systemClock,
+  CachedTokenVerifier, type Database, JoseTokenVerifier, type JwksObserver, PostgresTaskRepository, PostgresUserRepository,
+  StaleTolerantJwks, systemClock,
 } from '@todo/infrastructure';
 import { Container } from 'inversify';
+import type { Config } from './config.js';
 import type { UseCases } from './use-cases.js';
 
-/** The composition root: the only file that binds. Tests bind the ports to fakes and reuse `bindUseCases`. */
+/**
+ * A typed service identifier. inversify takes a class as an identifier and types the binding
+ * by its instance type, so binding a UserRepository where a TaskRepository belongs, or
+ * resolving one in its place, does not compile (a plain symbol would accept anything).
+ */
+export type Token<T> = abstract new () => T;
+
+function token<T>(name: string): Token<T> {
+  const named = { [name]: class {} }[name]!;
+  return named as unknown as Token<T>;
+}
+
+/** The ports the use-cases need, and the resources behind them. */
 export const PORTS = {
-  TaskRepository: Symbol('TaskRepository'),
-  UserRepository: Symbol('UserRepository'),
-  TokenVerifier: Symbol('TokenVerifier'),
-  Clock: Symbol('Clock'),
-  WritePolicy: Symbol('WritePolicy'),
-} as const;
+  TaskRepository: token<TaskRepository>('TaskRepository'),
+  UserRepository: token<UserRepository>('UserRepository'),
+  TokenVerifier: token<TokenVerifier>('TokenVerifier'),
+  Clock: token<Clock>('Clock'),
+  WritePolicy: token<WritePolicy>('WritePolicy'),
+  Database: token<Database>('Database'),
+};
 
 export function newContainer(): Container {
   return new Container({ defaultScope: 'Singleton' });
@@ -23,7 +38,7 @@ export function newContainer(): Container {
 
 /** `policy`: REQUIRE_IF_MATCH and IDEMPOTENCY_TTL_S, from the configuration (the defaults when not given). */
 export function bindUseCases(c: Container, policy: WritePolicy = DEFAULT_WRITE_POLICY): void {
-  c.bind<WritePolicy>(PORTS.WritePolicy).toConstantValue(policy);
+  c.bind(PORTS.WritePolicy).toConstantValue(policy);
   c.bind(Authenticate).toResolvedValue(
     (verifier: TokenVerifier, users: UserRepository, clock: Clock) => new Authenticate(verifier, users, clock),
     [PORTS.TokenVerifier, PORTS.UserRepository, PORTS.Clock],
@@ -50,27 +65,46 @@ export function bindUseCases(c: Container, policy: WritePolicy = DEFAULT_WRITE_P
   c.bind(DeleteUser).toResolvedValue((users: UserRepository) => new DeleteUser(users), [PORTS.UserRepository]);
 }
 
-/** `meter` wraps each repository (the metrics count its statements); by default they are bound as they are. */
-export function bindPostgres(c: Container, sql: Sql, config: Pick<Config, 'dbTimeoutMs'>, meter: <T extends object>(port: T) => T = (port) => port): void {
+/** A port as it is, or wrapped (the metrics count its statements). */
+export type Meter = <T extends object>(port: T) => T;
+
+/** Past it, closing the pool destroys the connections still busy (shutdown is bounded). */
+const POOL_CLOSE_TIMEOUT_S = 1;
+
+/**
+ * The repositories on an open database, each through `meter`; the container closes the database
+ * (pool, embedded server) when it is unbound, the pool within POOL_CLOSE_TIMEOUT_S.
+ */
+export function bindPostgres(c: Container, database: Database, config: Pick<Config, 'dbTimeoutMs'>, meter: Meter = (port) => port): void {
   const options = { timeoutMs: config.dbTimeoutMs };
-  c.bind<TaskRepository>(PORTS.TaskRepository).toConstantValue(meter(new PostgresTaskRepository(sql, options)));
-  c.bind<UserRepository>(PORTS.UserRepository).toConstantValue(meter(new PostgresUserRepository(sql, options)));
-  c.bind<Clock>(PORTS.Clock).toConstantValue(systemClock);
+  c.bind(PORTS.Database).toConstantValue(database).onDeactivation(async (opened) => {
+    await opened.sql.end({ timeout: POOL_CLOSE_TIMEOUT_S });
+    await opened.close();
+  });
+  c.bind(PORTS.TaskRepository).toResolvedValue((db: Database) => meter(new PostgresTaskRepository(db.sql, options)), [PORTS.Database]);
+  c.bind(PORTS.UserRepository).toResolvedValue((db: Database) => meter(new PostgresUserRepository(db.sql, options)), [PORTS.Database]);
 }
 
 export type VerifierConfig = Pick<Config, 'secret' | 'jwksUrl' | 'jwksMaxStaleSeconds' | 'jwtIssuer' | 'jwtAudience'> &
   Partial<Pick<Config, 'jwtMaxLifetimeSeconds'>>;
 
 /**
- * HS tokens against the secret, asymmetric ones against the JWKS (fetched on first use),
- * behind a cache of the tokens already accepted, each until its `exp`.
+ * HS tokens against the secret, asymmetric ones against the JWKS (fetched on first use, each
+ * fetch told to `observer`), none living longer than JWT_MAX_LIFETIME_S.
  */
-export function bindTokenVerifier(c: Container, config: VerifierConfig, observer?: JwksObserver): void {
+export function joseVerifier(config: VerifierConfig, observer?: JwksObserver): TokenVerifier {
   const jwks = new StaleTolerantJwks({ url: config.jwksUrl, maxStaleSeconds: config.jwksMaxStaleSeconds, observer });
-  const jose = new JoseTokenVerifier({
+  return new JoseTokenVerifier({
     secret: config.secret, jwks, issuer: config.jwtIssuer, audience: config.jwtAudience, maxLifetimeSeconds: config.jwtMaxLifetimeSeconds,
   });
-  c.bind<TokenVerifier>(PORTS.TokenVerifier).toConstantValue(new CachedTokenVerifier(jose, systemClock));
+}
+
+/**
+ * The verifier given, behind the cache of tokens already accepted (each until its `exp`). The
+ * cache reads the system clock, as jose does: the two must agree on when a token expires.
+ */
+export function bindTokenVerifier(c: Container, verifier: TokenVerifier): void {
+  c.bind(PORTS.TokenVerifier).toConstantValue(new CachedTokenVerifier(verifier, systemClock));
 }
 
 /** Resolved once at start-up: handlers get plain objects, never the container. */

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
-import { type Config, ConfigError, loadConfig } from '@todo/infrastructure';
 import type { Logger } from 'pino';
 import { runPrimary } from './cluster.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { loadDotEnv } from './dotenv.js';
 import { createStdoutLogger } from './logger.js';
 import { checkListenAddress, explainStartupFailure } from './startup-failure.js';

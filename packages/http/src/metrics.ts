@@ -129,7 +129,9 @@ function routePattern(ctx: { path: string; method: string }, router: Router): st
   const taken = (ctx as { _matchedRoute?: unknown })._matchedRoute;
   if (typeof taken === 'string') return taken;
   const match = router.match(ctx.path, ctx.method);
-  const layer = match.pathAndMethod[0] ?? match.path[0];
+  // Routes only: a middleware mounted on a prefix (router.use('/api/tasks', …)) matches any path under it.
+  const routes = (layers: typeof match.path) => layers.filter((layer) => layer.methods.length > 0);
+  const layer = routes(match.pathAndMethod)[0] ?? routes(match.path)[0];
   return typeof layer?.path === 'string' ? layer.path : '(unmatched)';
 }
 

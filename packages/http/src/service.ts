@@ -1,20 +1,19 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  cancelStatementsOf, type Config, isReachable, migrateAtStartup, openDatabase, PostgresTokenBuckets, type Sql,
-} from '@todo/infrastructure';
+import { cancelStatementsOf, PostgresTokenBuckets } from '@todo/infrastructure';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
-import { bindPostgres, bindTokenVerifier, bindUseCases, newContainer, resolveUseCases } from './container.js';
+import { type Application, openApplication } from './composition.js';
+import type { Config } from './config.js';
+import { joseVerifier, type Meter } from './container.js';
 import { startKeySweeper } from './key-sweeper.js';
 import { Metrics, type MetricsServer, renderRegistry, startMetricsServer } from './metrics.js';
 import { type RateLimitStore, SharedTokenBuckets, TokenBuckets } from './middleware/token-buckets.js';
 import { listen } from './server.js';
 
-/** What shutdown may take beyond SHUTDOWN_TIMEOUT_MS: cancelling cut-off statements, then closing the pool. */
+/** What shutdown may take beyond SHUTDOWN_TIMEOUT_MS to cancel cut-off statements (closing the pool is bounded too). */
 const CANCEL_TIMEOUT_MS = 1000;
-const POOL_CLOSE_TIMEOUT_S = 1;
 
 export interface RunningService {
   readonly url: string;
@@ -29,32 +28,24 @@ export interface RunningService {
 }
 
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
-  const database = await openDatabase(config);
-  for (const warning of database.warnings) logger.warn(warning);
-  try {
-    const { applied } = await migrateAtStartup(database.sql, {
-      timeoutMs: config.dbStartupTimeoutMs,
-      onRetry: (error, delayMs) => logger.warn({ err: error, retry_in_ms: Math.round(delayMs) }, 'database not reachable yet, retrying'),
-    });
-    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-
   // METRICS_PORT: the series are kept here; a WEB_CONCURRENCY worker leaves serving them to the primary.
   const metrics = config.metricsPort === null ? undefined : new Metrics(config.databaseUrl === null ? 1 : config.dbPoolMax);
-  const meter = <T extends object>(port: T): T => metrics?.meter(port) ?? port;
-  const container = newContainer();
-  bindPostgres(container, database.sql, config, meter);
-  bindTokenVerifier(container, config, metrics?.jwksObserver);
-  bindUseCases(container, { requireIfMatch: config.requireIfMatch, idempotencyTtlSeconds: config.idempotencyTtlSeconds });
-  const useCases = resolveUseCases(container);
+  const meter: Meter = (port) => metrics?.meter(port) ?? port;
+  const application = await openApplication({
+    store: { database: config },
+    verifier: joseVerifier(config, metrics?.jwksObserver),
+    policy: { requireIfMatch: config.requireIfMatch, idempotencyTtlSeconds: config.idempotencyTtlSeconds },
+    startupTimeoutMs: config.dbStartupTimeoutMs,
+    meter,
+    logger,
+  });
+  const database = application.database!;
+  const { useCases } = application;
 
   let shuttingDown = false;
   const failed = database.failed ?? new Promise<Error>(() => {});
   void failed.then(() => (shuttingDown = true));
-  const rateLimitStore = openRateLimitStore(config, database.sql, meter);
+  const rateLimitStore = openRateLimitStore(config, application, meter);
   const { app } = createApp({
     useCases,
     logger,
@@ -62,17 +53,17 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     rateLimitPerMinute: config.rateLimitPerMinute,
     rateLimitStore,
     cursorSecret: config.secret,
-    isReady: async () => !shuttingDown && (await isReachable(database.sql)),
+    isReady: async () => !shuttingDown && (await application.isReachable()),
     metrics,
   });
 
   const server = await listen(app, config.port, config.host).catch(async (error: unknown) => {
-    await database.close(); // the embedded database's lock with it
+    await application.close(); // the embedded database's lock with it
     throw error;
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  logger.info({ database: database.description }, 'database ready');
+  logger.info({ database: application.description }, 'database ready');
   const sweeper = startKeySweeper(useCases.purgeExpiredKeys, logger);
   let metricsServer: MetricsServer | undefined;
   if (metrics !== undefined && config.metricsPort !== null && !cluster.isWorker) {
@@ -111,17 +102,16 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
           logger.warn({ cancelled }, 'shutdown timeout: requests cut off, their statements cancelled');
         }
       }
-      // Bounded: past it the pool's connections are destroyed (database.close() then finds it ended).
-      await database.sql.end({ timeout: POOL_CLOSE_TIMEOUT_S });
-      await database.close();
+      // The pool's close is bounded (see bindPostgres); the embedded database stops after it.
+      await application.close();
       return clean;
     },
   };
 }
 
 /** RATE_LIMIT_STORE: each process its own buckets, or buckets in the database shared by every replica. */
-function openRateLimitStore(config: Config, sql: Sql, meter: <T extends object>(port: T) => T): RateLimitStore {
-  if (config.rateLimitStore === 'memory') return new TokenBuckets(config.rateLimitPerMinute);
-  const buckets = meter(new PostgresTokenBuckets(sql, config.rateLimitPerMinute, { timeoutMs: config.dbTimeoutMs }));
+function openRateLimitStore(config: Config, application: Application, meter: Meter): RateLimitStore {
+  if (config.rateLimitStore === 'memory' || application.database === null) return new TokenBuckets(config.rateLimitPerMinute);
+  const buckets = meter(new PostgresTokenBuckets(application.database.sql, config.rateLimitPerMinute, { timeoutMs: config.dbTimeoutMs }));
   return new SharedTokenBuckets(buckets, config.rateLimitPerMinute);
 }

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { type Config, DataDirInUseError } from '@todo/infrastructure';
+import { DataDirInUseError } from '@todo/infrastructure';
+import type { Config } from './config.js';
 
 type StartupConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'host' | 'port'>;
 

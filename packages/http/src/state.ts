@@ -3,7 +3,6 @@ import type { AppError } from '@todo/domain';
 
 /** What the middleware leaves on `ctx.state` for the ones after it. */
 export interface RequestState {
-  requestId: string;
   /** Set once the bearer token has been accepted. */
   userId?: UserId;
   /** A refused token, answered after the rate limit has counted the request. */

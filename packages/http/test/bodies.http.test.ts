@@ -58,6 +58,12 @@ describe('request bodies (SPEC §3 "Bodies")', () => {
       assert.deepEqual(await details(await post('{"title":""}')), [{ field: 'title', message: 'Title is required' }]);
     });
 
+    it('says "Title is required" for a missing, blank or null-less title (never valibot\'s "Invalid key")', async () => {
+      for (const body of ['{}', '{"description":"d"}', '{"title":"   "}', '{"title":"\\t\\n"}']) {
+        assert.deepEqual(await details(await post(body)), [{ field: 'title', message: 'Title is required' }], body);
+      }
+    });
+
     it('lists every field at fault at once', async () => {
       const fields = (await details(await post('{"title":"","completed":"no","due_date":"x"}'))).map((d) => d.field).sort();
       assert.deepEqual(fields, ['completed', 'due_date', 'title']);

@@ -3,11 +3,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { connectPostgres, PostgresTaskRepository, PostgresUserRepository, type Sql } from '@todo/infrastructure';
-import { createServerDatabase, type TestDatabase } from '@todo/infrastructure/testing';
+import { createServerDatabase, serverSkip, serverUrl, type TestDatabase } from '@todo/infrastructure/testing';
 import { migrate } from '@todo/infrastructure';
 import { startTestApp, type TestApp } from '../testing/index.js';
 
-const serverUrl = process.env['TEST_DATABASE_URL'];
 
 async function appOn(sql: Sql, timeoutMs = 5000): Promise<TestApp> {
   const options = { timeoutMs };
@@ -70,7 +69,7 @@ describe('database faults, answered 503 in bounded time', () => {
   }
 });
 
-describe('PostgreSQL faults under load (TEST_DATABASE_URL)', { skip: serverUrl ? false : 'TEST_DATABASE_URL is not set' }, () => {
+describe('PostgreSQL faults under load (TEST_DATABASE_URL)', { skip: serverSkip }, () => {
   let database: TestDatabase;
   let admin: Sql;
   let sql: Sql;

@@ -4,11 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectPostgres, migrate, mintDevelopmentToken, PostgresTaskRepository, PostgresUserRepository, type Sql } from '@todo/infrastructure';
-import { createServerDatabase, type TestDatabase } from '@todo/infrastructure/testing';
+import { createServerDatabase, serverSkip, serverUrl, type TestDatabase } from '@todo/infrastructure/testing';
 import { startServiceProcess, startTestApp, TEST_SECRET, type TestApp } from '../testing/index.js';
-
-const serverUrl = process.env['TEST_DATABASE_URL'];
-const noServer = serverUrl ? false : 'TEST_DATABASE_URL is not set';
 
 async function keyedCreate(url: string, token: string, key: string, title: string): Promise<Response> {
   return fetch(`${url}/api/tasks`, {
@@ -48,7 +45,7 @@ describe('idempotency keys outlive the process that took them', () => {
     }
   });
 
-  it('replays on another service process sharing the PostgreSQL database', { skip: noServer }, async () => {
+  it('replays on another service process sharing the PostgreSQL database', { skip: serverSkip }, async () => {
     const database = await createServerDatabase();
     const env = { BETTER_AUTH_SECRET: TEST_SECRET, DATABASE_URL: database.url };
     const token = await mintDevelopmentToken(TEST_SECRET, { userId: 'fleet', ttlSeconds: 600 });
@@ -67,7 +64,7 @@ describe('idempotency keys outlive the process that took them', () => {
   });
 });
 
-describe('keyed creates while backends are terminated (TEST_DATABASE_URL)', { skip: noServer }, () => {
+describe('keyed creates while backends are terminated (TEST_DATABASE_URL)', { skip: serverSkip }, () => {
   let database: TestDatabase;
   let admin: Sql;
   let sql: Sql;

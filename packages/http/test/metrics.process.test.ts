@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mintDevelopmentToken } from '@todo/infrastructure';
-import { createServerDatabase, databaseKinds, type TestDatabase } from '@todo/infrastructure/testing';
+import { createServerDatabase, serverKind, type TestDatabase } from '@todo/infrastructure/testing';
 import { startServiceProcess, type ServiceProcess, TEST_SECRET } from '../testing/index.js';
 
-const server = databaseKinds.find((k) => k.name === 'PostgreSQL server')!;
+const server = serverKind;
 const token = (userId: string) => mintDevelopmentToken(TEST_SECRET, { userId, ttlSeconds: 600 });
 
 /** Each sample of the Prometheus text: its name, labels and value. */

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { connectPostgres, migrate, PostgresTaskRepository, PostgresUserRepository, type Sql } from '@todo/infrastructure';
-import { createServerDatabase, type TestDatabase } from '@todo/infrastructure/testing';
+import { createServerDatabase, serverSkip, serverUrl, type TestDatabase } from '@todo/infrastructure/testing';
 import { startTestApp, type TestApp } from '../testing/index.js';
 
-const serverUrl = process.env['TEST_DATABASE_URL'];
 const TIMEOUT_MS = 600;
 const settle = (ms: number) => new Promise((later) => setTimeout(later, ms));
 
@@ -12,7 +11,7 @@ const settle = (ms: number) => new Promise((later) => setTimeout(later, ms));
  * SPEC §4, `DB_TIMEOUT_MS`: a request answered 503 never takes effect later. Each fault
  * outlasts the timeout; once it is over, the writes answered 503 are counted: there must be none.
  */
-describe('a 503 means not done (TEST_DATABASE_URL)', { skip: serverUrl ? false : 'TEST_DATABASE_URL is not set' }, () => {
+describe('a 503 means not done (TEST_DATABASE_URL)', { skip: serverSkip }, () => {
   let database: TestDatabase;
   let dbName: string;
   let admin: Sql;

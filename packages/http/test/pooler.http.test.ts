@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { connectPostgres, migrate, PostgresTaskRepository, PostgresUserRepository, type Sql } from '@todo/infrastructure';
+import { pgbouncerKind, serverUrl } from '@todo/infrastructure/testing';
 import { startTestApp, type TestApp } from '../testing/index.js';
 
-const serverUrl = process.env['TEST_DATABASE_URL'];
 const pgbouncerUrl = process.env['TEST_PGBOUNCER_URL'];
-const skip = !serverUrl || !pgbouncerUrl ? 'TEST_DATABASE_URL and TEST_PGBOUNCER_URL are not both set' : false;
+const { skip } = pgbouncerKind;
 
 /** scripts/pgbouncer's `pool_of_one` entry: every client of it shares ONE server connection. */
 const UPSTREAM_DATABASE = 'pgbouncer_pool_of_one';

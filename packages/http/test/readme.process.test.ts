@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { createServerDatabase, type TestDatabase } from '@todo/infrastructure/testing';
+import { createServerDatabase, serverUrl, type TestDatabase } from '@todo/infrastructure/testing';
 import { type ServiceProcess, startServiceProcess, TEST_SECRET } from '../testing/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const serverUrl = process.env['TEST_DATABASE_URL'];
 
 /** The fenced `sh` blocks of one README section, exactly as written. */
 function shellBlocks(readme: string, heading: string): string[] {

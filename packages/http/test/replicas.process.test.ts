@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { mintDevelopmentToken } from '@todo/infrastructure';
-import { createServerDatabase, databaseKinds, type TestDatabase, throughPgBouncer } from '@todo/infrastructure/testing';
+import { createServerDatabase, pgbouncerKind, serverKind, type TestDatabase, throughPgBouncer } from '@todo/infrastructure/testing';
 import { startServiceProcess, type ServiceProcess, TEST_SECRET } from '../testing/index.js';
 
-const server = databaseKinds.find((k) => k.name === 'PostgreSQL server')!;
-const pooler = databaseKinds.find((k) => k.name === 'PostgreSQL through PgBouncer')!;
+const server = serverKind;
+const pooler = pgbouncerKind;
 
 /** One service process of the fleet, with a `call` that sends a fresh token for `userId`. */
 interface Replica {

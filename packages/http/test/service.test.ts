@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectPostgres } from '@todo/infrastructure';
-import { createServerDatabase, type TestDatabase } from '@todo/infrastructure/testing';
+import { createServerDatabase, serverSkip, type TestDatabase } from '@todo/infrastructure/testing';
 import { runCli, startServiceProcess, TEST_SECRET } from '../testing/index.js';
 
-const serverUrl = process.env['TEST_DATABASE_URL'];
 const SECRET = { BETTER_AUTH_SECRET: TEST_SECRET };
 
 async function json(response: Response): Promise<{ data: Record<string, unknown>[] & Record<string, unknown> }> {
@@ -134,7 +133,7 @@ describe('the service as a process, on the embedded database', () => {
   });
 });
 
-describe('the service as a process, on PostgreSQL', { skip: serverUrl ? false : 'TEST_DATABASE_URL is not set' }, () => {
+describe('the service as a process, on PostgreSQL', { skip: serverSkip }, () => {
   let database: TestDatabase;
   let dir: string;
   before(async () => {
@@ -150,6 +149,8 @@ describe('the service as a process, on PostgreSQL', { skip: serverUrl ? false : 
     const env = { ...SECRET, DATABASE_URL: database.url };
     const migrated = await runCli(['migrate'], env, dir);
     assert.equal(migrated.code, 0, migrated.stderr);
+    assert.match(migrated.stdout, /^Applied: 0001_init\.sql, 0002_[\w.]+, .*0005_idempotency_keys\.sql\n$/, 'says what it applied');
+    assert.equal((await runCli(['migrate'], env, dir)).stdout, 'Database is up to date.\n');
     const token = (await runCli(['token', 'pg-user'], env, dir)).stdout.trim();
     const auth = { Authorization: `Bearer ${token}` };
     const first = await startServiceProcess(env, dir);

@@ -4,17 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectPostgres, type Sql } from '@todo/infrastructure';
-import { createServerDatabase, type TestDatabase } from '@todo/infrastructure/testing';
+import { createServerDatabase, serverSkip, serverUrl, type TestDatabase } from '@todo/infrastructure/testing';
 import { startServiceProcess, TEST_SECRET } from '../testing/index.js';
-
-const serverUrl = process.env['TEST_DATABASE_URL'];
 
 /**
  * Issue 9 item 12: start-up while the database's backends are being terminated (a restart,
  * a failover, an operator) either comes up or exits with one clear line; it never dies of
  * the driver's uncaught TypeError (postgres.js #1208).
  */
-describe('start-up under a loop of pg_terminate_backend (TEST_DATABASE_URL)', { skip: serverUrl ? false : 'TEST_DATABASE_URL is not set' }, () => {
+describe('start-up under a loop of pg_terminate_backend (TEST_DATABASE_URL)', { skip: serverSkip }, () => {
   let database: TestDatabase;
   let admin: Sql;
   let dir: string;

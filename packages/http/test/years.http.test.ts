@@ -50,8 +50,9 @@ for (const kind of databaseKinds) {
 
     it('lists a user whose rows hold dates the API never writes (BC, year 10000, ±infinity) without a 500', async () => {
       await api.request('/api/tasks', { method: 'POST', as: 'odd-rows', json: { title: 'first' } });
-      for (const due of ['0001-01-01 00:00:00+00 BC', '10000-01-01 00:00:00+00', 'infinity', '-infinity']) {
-        await db.sql`insert into tasks (user_id, title, due_date, created_at, updated_at) values ('odd-rows', 'odd', ${due}::timestamptz, now(), now())`;
+      for (const [index, due] of ['0001-01-01 00:00:00+00 BC', '10000-01-01 00:00:00+00', 'infinity', '-infinity'].entries()) {
+        const version = 1000 + index; // any version the API has not given: this user's first task holds a low one
+        await db.sql`insert into tasks (user_id, title, due_date, created_at, updated_at, version) values ('odd-rows', 'odd', ${due}::timestamptz, now(), now(), ${version})`;
       }
       const list = await api.request('/api/tasks?sort=due_date', { as: 'odd-rows' });
       assert.equal(list.status, 200);

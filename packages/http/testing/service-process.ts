@@ -20,6 +20,45 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env['PATH'], NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env };
 }
 
+export type LogLine = Record<string, unknown>;
+
+export interface JsonLog {
+  /** Every JSON log line so far. */
+  readonly lines: LogLine[];
+  /** Resolves with the first line that satisfies `match`; rejects if the child exits first. */
+  line(match: (line: LogLine) => boolean): Promise<LogLine>;
+}
+
+/** The one way tests read a child's stdout: JSON lines, collected as they come. */
+export function jsonLog(child: ChildProcess): JsonLog {
+  const lines: LogLine[] = [];
+  const waiters: (() => void)[] = [];
+  let buffered = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (buffered + chunk).split('\n');
+    buffered = parts.pop() ?? '';
+    for (const part of parts) if (part !== '') lines.push(JSON.parse(part) as LogLine);
+    for (const wake of waiters.splice(0)) wake();
+  });
+  const exited = new Promise<false>((done) => {
+    if (child.exitCode !== null) done(false);
+    child.once('exit', () => done(false));
+  });
+  return {
+    lines,
+    async line(match) {
+      for (;;) {
+        const found = lines.find(match);
+        if (found !== undefined) return found;
+        const running = await Promise.race([new Promise<true>((wake) => waiters.push(() => wake(true))), exited]);
+        if (!running && lines.find(match) === undefined) {
+          throw new Error(`exited before the expected log line:\n${lines.map((l) => JSON.stringify(l)).join('\n')}`);
+        }
+      }
+    },
+  };
+}
+
 /**
  * Runs the real main.js (compiled) as a child process, waits for its "listening" line.
  * `wrapper` runs it under another command (`strace …`): the child is then that command.
@@ -27,23 +66,17 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 export async function startServiceProcess(env: Record<string, string>, cwd: string, wrapper: string[] = []): Promise<ServiceProcess> {
   const [command, ...args] = [...wrapper, process.execPath, MAIN_JS];
   const child = spawn(command!, args, { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  const logs: Record<string, unknown>[] = [];
-  let buffered = '';
+  const log = jsonLog(child);
+  const logs = log.lines;
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      let newline;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buffered.slice(0, newline)) as Record<string, unknown>;
-        buffered = buffered.slice(newline + 1);
-        logs.push(line);
-        if (typeof line['url'] === 'string') resolve(line['url']);
-      }
-    });
-    child.once('exit', (code) => reject(Object.assign(new Error(`service exited with ${code} before listening: ${stderr}`), { stderr, logs })));
-  });
+  const url = await log.line((line) => typeof line['url'] === 'string').then(
+    (line) => String(line['url']),
+    async () => {
+      await new Promise((later) => setImmediate(later)); // the last of stderr
+      throw Object.assign(new Error(`service exited with ${child.exitCode} before listening: ${stderr}`), { stderr, logs });
+    },
+  );
   return {
     url,
     child,

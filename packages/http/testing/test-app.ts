@@ -6,7 +6,8 @@ import { JoseTokenVerifier, mintDevelopmentToken } from '@todo/infrastructure';
 import { openPostgresTestStore, testAppDatabaseKind } from '@todo/infrastructure/testing';
 import pino from 'pino';
 import { createApp } from '../src/app.js';
-import { bindTokenVerifier, bindUseCases, newContainer, PORTS, resolveUseCases, type VerifierConfig } from '../src/container.js';
+import { openApplication } from '../src/composition.js';
+import { joseVerifier, type VerifierConfig } from '../src/container.js';
 import type { Metrics } from '../src/metrics.js';
 import type { ReadinessCheck } from '../src/routes/health.js';
 import { listen, type ServerLimits } from '../src/server.js';
@@ -17,8 +18,9 @@ export const ALLOWED_ORIGIN = 'http://localhost:3000';
 export interface TestAppOptions {
   readonly store?: Store;
   readonly clock?: Clock;
+  /** The verifier behind the production token cache; by default jose on TEST_SECRET. */
   readonly verifier?: TokenVerifier;
-  /** Binds the production verifier for this configuration, as `bindTokenVerifier` does (instead of `verifier`). */
+  /** The production verifier for this configuration, as the server builds it (instead of `verifier`). */
   readonly verifierConfig?: VerifierConfig;
   readonly rateLimitPerMinute?: number;
   readonly isReady?: ReadinessCheck;
@@ -44,25 +46,27 @@ export interface TestApp {
 }
 
 /**
- * The real Koa app, composed as in production but on the ports given, on port 0. Without a store:
- * the in-memory one, or a fresh database of the kind TEST_APP_DATABASE names (see testAppDatabaseKind).
+ * The real Koa app, composed by the production composition but on the repositories given, on port 0. Without a
+ * store: the in-memory one, or a fresh database of the kind TEST_APP_DATABASE names (see testAppDatabaseKind).
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const databaseKind = options.store === undefined ? testAppDatabaseKind() : null;
   const database = databaseKind === null ? null : await openPostgresTestStore(databaseKind);
   const store = options.store ?? database?.store ?? inMemoryStore();
-  const container = newContainer();
-  container.bind(PORTS.TaskRepository).toConstantValue(store.tasks);
-  container.bind(PORTS.UserRepository).toConstantValue(store.users);
-  container.bind(PORTS.Clock).toConstantValue(options.clock ?? { now: () => new Date() });
-  if (options.verifierConfig !== undefined) bindTokenVerifier(container, options.verifierConfig);
-  else container.bind(PORTS.TokenVerifier).toConstantValue(options.verifier ?? new JoseTokenVerifier({ secret: TEST_SECRET }));
-  bindUseCases(container, options.writePolicy);
+  const verifier = options.verifierConfig !== undefined
+    ? joseVerifier(options.verifierConfig)
+    : (options.verifier ?? new JoseTokenVerifier({ secret: TEST_SECRET }));
+  const application = await openApplication({
+    store: { repositories: store },
+    verifier,
+    ...(options.clock !== undefined && { clock: options.clock }),
+    ...(options.writePolicy !== undefined && { policy: options.writePolicy }),
+  });
 
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info', base: null }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const { app, router } = createApp({
-    useCases: resolveUseCases(container),
+    useCases: application.useCases,
     logger,
     corsOrigins: [ALLOWED_ORIGIN],
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1_000_000,
@@ -92,6 +96,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     async close() {
       server.closeAllConnections();
       await new Promise((closed) => server.close(closed));
+      await application.close();
       await database?.stop();
     },
   };

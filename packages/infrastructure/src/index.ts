@@ -1,11 +1,10 @@
-export * from './config.js';
 export { mintDevelopmentToken, type DevelopmentTokenRequest } from './jose/development-token.js';
 export { JoseTokenVerifier, type JoseVerifierOptions } from './jose/jose-token-verifier.js';
 export { type JwksObserver, type JwksOptions, StaleTolerantJwks } from './jose/stale-tolerant-jwks.js';
 export { cancelStatementsOf } from './postgres/cancel-statements.js';
 export { APPLICATION_NAME, connectPostgres, type ConnectOptions, type Sql } from './postgres/connect.js';
 export { DataDirInUseError, LOCK_FILE, lockDataDir, startTimeOf } from './postgres/data-dir-lock.js';
-export { isReachable, openDatabase, type Database } from './postgres/database.js';
+export { type Database, type DatabaseConfig, isReachable, openDatabase } from './postgres/database.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded.js';
 export { bounded, DEFAULT_DB_TIMEOUT_MS, type RepositoryOptions } from './postgres/bounded.js';
 export { isUnavailable } from './postgres/errors.js';
@@ -15,3 +14,4 @@ export { PostgresTaskRepository } from './postgres/postgres-task-repository.js';
 export { PostgresTokenBuckets, type TakenToken } from './postgres/postgres-token-buckets.js';
 export { PostgresUserRepository } from './postgres/postgres-user-repository.js';
 export { systemClock } from './system-clock.js';
+export { CachedTokenVerifier, type TokenCacheLimits } from './cache/cached-token-verifier.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { connectPostgres } from '../src/postgres/connect.js';
 import { connectionUrl } from '../src/postgres/connection-url.js';
-import { databaseKinds } from '../testing/index.js';
+import { serverSkip, serverUrl } from '../testing/index.js';
 
 const NEON = 'postgresql://neondb_owner:p%40ss@ep-cool-123-pooler.eu-central-1.aws.neon.tech/neondb';
 
@@ -37,11 +37,9 @@ describe('connectionUrl', () => {
   });
 });
 
-const serverUrl = process.env['TEST_DATABASE_URL'];
-const skip = databaseKinds.find((kind) => kind.name === 'PostgreSQL server')?.skip ?? 'no server kind';
 
 // The embedded database ignores startup parameters, so only a real server can refuse them.
-describe('connectPostgres with parameters nothing understands → PostgreSQL server', { skip }, () => {
+describe('connectPostgres with parameters nothing understands → PostgreSQL server', { skip: serverSkip }, () => {
   it('connects although the URL has sslmode=disable&foo=1&channel_binding=require, passes server settings on, and says what it dropped', async () => {
     const separator = serverUrl!.includes('?') ? '&' : '?';
     const told: string[] = [];

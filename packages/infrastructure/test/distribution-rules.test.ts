@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { databaseKinds, openPostgresTestStore, type PostgresTestStore } from '../testing/index.js';
+import { databaseKinds, openPostgresTestStore, type PostgresTestStore, serverKind } from '../testing/index.js';
 
 /**
  * Tables that are not distributed by user_id, each with the reason. Any other table is per-user: it
@@ -19,7 +19,7 @@ interface UniqueKey {
 }
 
 /** One server kind is enough (the catalog is the same everywhere): the real server when there is one. */
-const kind = databaseKinds.find((k) => k.name === 'PostgreSQL server' && k.skip === false) ?? databaseKinds[0]!;
+const kind = serverKind.skip === false ? serverKind : databaseKinds[0]!;
 
 describe(`the schema can be distributed by user_id (catalog of ${kind.name})`, () => {
   let db: PostgresTestStore;

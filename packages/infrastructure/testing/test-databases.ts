@@ -23,24 +23,22 @@ export interface DatabaseKind {
   create(): Promise<TestDatabase>;
 }
 
-const serverUrl = process.env['TEST_DATABASE_URL'];
+const unset = (value: string | undefined) => value === undefined || value === '';
+const configured = process.env['TEST_DATABASE_URL'];
+/** The PostgreSQL server tests may use, or undefined. */
+export const serverUrl: string | undefined = unset(configured) ? undefined : configured;
+/** The one skip reason of every test that needs that server: `{ skip: serverSkip }`. */
+export const serverSkip: string | false = serverUrl === undefined ? 'TEST_DATABASE_URL is not set' : false;
 /** A PgBouncer in transaction mode in front of that server (scripts/pgbouncer prints it; .ci/run sets it). */
 const pgbouncerUrl = process.env['TEST_PGBOUNCER_URL'];
-const unset = (value: string | undefined) => value === undefined || value === '';
 
-export const databaseKinds: readonly DatabaseKind[] = [
-  { name: 'embedded PGlite', skip: false, create: createEmbeddedDatabase },
-  {
-    name: 'PostgreSQL server',
-    skip: unset(serverUrl) ? 'TEST_DATABASE_URL is not set' : false,
-    create: createServerDatabase,
-  },
-  {
-    name: 'PostgreSQL through PgBouncer',
-    skip: unset(serverUrl) || unset(pgbouncerUrl) ? 'TEST_DATABASE_URL and TEST_PGBOUNCER_URL are not both set' : false,
-    create: createPgBouncerDatabase,
-  },
-];
+export const serverKind: DatabaseKind = { name: 'PostgreSQL server', skip: serverSkip, create: createServerDatabase };
+export const pgbouncerKind: DatabaseKind = {
+  name: 'PostgreSQL through PgBouncer',
+  skip: serverUrl === undefined || unset(pgbouncerUrl) ? 'TEST_DATABASE_URL and TEST_PGBOUNCER_URL are not both set' : false,
+  create: createPgBouncerDatabase,
+};
+export const databaseKinds: readonly DatabaseKind[] = [{ name: 'embedded PGlite', skip: false, create: createEmbeddedDatabase }, serverKind, pgbouncerKind];
 
 /**
  * `TEST_APP_DATABASE=server|pgbouncer` gives every test app started without a store of its own a
@@ -49,7 +47,7 @@ export const databaseKinds: readonly DatabaseKind[] = [
 export function testAppDatabaseKind(): DatabaseKind | null {
   const chosen = process.env['TEST_APP_DATABASE'];
   if (unset(chosen)) return null;
-  const kind = { server: databaseKinds[1], pgbouncer: databaseKinds[2] }[chosen!];
+  const kind = { server: serverKind, pgbouncer: pgbouncerKind }[chosen!];
   if (kind === undefined) throw new Error(`TEST_APP_DATABASE must be server or pgbouncer, not ${chosen}`);
   if (kind.skip !== false) throw new Error(`TEST_APP_DATABASE=${chosen}: ${kind.skip}`);
   return kind;

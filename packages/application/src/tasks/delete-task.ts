@@ -1,4 +1,4 @@
-import type { ExpectedVersion, TaskId, UserId } from '@todo/domain';
+import { checkTaskId, checkUserId, type ExpectedVersion, type TaskId, type UserId } from '@todo/domain';
 import type { TaskRepository } from '../ports.js';
 import { checkExpectation, DEFAULT_WRITE_POLICY, notWritten, type WritePolicy } from './write-policy.js';
 
@@ -12,6 +12,8 @@ export class DeleteTask {
   }
 
   async execute(owner: UserId, id: TaskId, expected?: ExpectedVersion): Promise<void> {
+    checkUserId(owner);
+    checkTaskId(id);
     checkExpectation(this.#policy, expected);
     if (!(await this.#tasks.delete(owner, id, expected))) throw await notWritten(this.#tasks, owner, id, expected);
   }

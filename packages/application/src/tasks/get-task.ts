@@ -1,4 +1,4 @@
-import { AppError, type Task, type TaskId, type UserId } from '@todo/domain';
+import { AppError, checkTaskId, checkUserId, type Task, type TaskId, type UserId } from '@todo/domain';
 import type { TaskRepository } from '../ports.js';
 
 export class GetTask {
@@ -9,7 +9,7 @@ export class GetTask {
   }
 
   async execute(owner: UserId, id: TaskId): Promise<Task> {
-    const task = await this.#tasks.get(owner, id);
+    const task = await this.#tasks.get(checkUserId(owner), checkTaskId(id));
     if (task === null) throw taskNotFound();
     return task;
   }

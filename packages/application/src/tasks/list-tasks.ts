@@ -1,13 +1,6 @@
-import { type SortOrder, sortKey, type Task, type TaskPosition, type TaskSort, type TaskStatus, type UserId } from '@todo/domain';
-import type { TaskRepository } from '../ports.js';
-
-export interface ListRequest {
-  readonly status: TaskStatus;
-  readonly sort: TaskSort;
-  readonly order: SortOrder;
-  readonly limit: number | null;
-  readonly after: TaskPosition | null;
-}
+import { checkUserId, sortKey, type Task, type TaskPosition, type UserId } from '@todo/domain';
+import type { TaskQuery, TaskRepository } from '../ports.js';
+import { checkTaskQuery } from './task-query.js';
 
 export interface TaskPage {
   readonly tasks: Task[];
@@ -22,10 +15,11 @@ export class ListTasks {
     this.#tasks = tasks;
   }
 
-  async execute(owner: UserId, request: ListRequest): Promise<TaskPage> {
-    const { limit } = request;
+  /** Throws AppError('VALIDATION') for a query outside its values (see `checkTaskQuery`). */
+  async execute(owner: UserId, request: TaskQuery): Promise<TaskPage> {
+    const { limit } = checkTaskQuery(request);
     // One task more than asked tells whether another page exists, without a count query.
-    const tasks = await this.#tasks.list(owner, { ...request, limit: limit === null ? null : limit + 1 });
+    const tasks = await this.#tasks.list(checkUserId(owner), { ...request, limit: limit === null ? null : limit + 1 });
     if (limit === null || tasks.length <= limit) return { tasks, next: null };
     tasks.length = limit;
     const last = tasks[limit - 1]!;

@@ -1,4 +1,6 @@
-import type { ExpectedVersion, IdempotentRequest, Replayable, Task, TaskId, UserId } from '@todo/domain';
+import {
+  checkTaskId, checkUserId, type ExpectedVersion, type IdempotentRequest, type Replayable, type Task, type TaskId, type UserId,
+} from '@todo/domain';
 import type { Clock, TaskRepository } from '../ports.js';
 import { checkExpectation, claimFor, DEFAULT_WRITE_POLICY, notWritten, replayKept, type WritePolicy } from './write-policy.js';
 
@@ -14,6 +16,8 @@ export class ToggleTaskCompletion {
   }
 
   async execute(owner: UserId, id: TaskId, expected?: ExpectedVersion): Promise<Task> {
+    checkUserId(owner);
+    checkTaskId(id);
     checkExpectation(this.#policy, expected);
     const task = await this.#tasks.toggleCompletion(owner, id, this.#clock.now(), expected);
     if (task === null) throw await notWritten(this.#tasks, owner, id, expected);
@@ -22,6 +26,8 @@ export class ToggleTaskCompletion {
 
   /** Toggles once per key: a repeat of the same request gets the same answer back, and flips nothing. */
   async executeOnce(owner: UserId, id: TaskId, expected: ExpectedVersion | undefined, request: IdempotentRequest): Promise<Replayable<Task>> {
+    checkUserId(owner);
+    checkTaskId(id);
     checkExpectation(this.#policy, expected);
     const at = this.#clock.now();
     const once = await this.#tasks.toggleCompletionOnce(owner, id, at, expected, claimFor(request, at, this.#policy));

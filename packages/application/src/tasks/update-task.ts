@@ -1,4 +1,6 @@
-import { type ExpectedVersion, type Task, type TaskId, type TaskPatch, type UserId, validationError } from '@todo/domain';
+import {
+  checkTaskId, checkUserId, type ExpectedVersion, type Task, type TaskId, type TaskPatchInput, taskPatch, type UserId,
+} from '@todo/domain';
 import type { Clock, TaskRepository } from '../ports.js';
 import { checkExpectation, DEFAULT_WRITE_POLICY, notWritten, type WritePolicy } from './write-policy.js';
 
@@ -13,10 +15,11 @@ export class UpdateTask {
     this.#policy = policy;
   }
 
-  async execute(owner: UserId, id: TaskId, patch: TaskPatch, expected?: ExpectedVersion): Promise<Task> {
-    if (Object.keys(patch).length === 0) {
-      throw validationError('body', 'At least one of title, description, completed, due_date is required');
-    }
+  /** Throws AppError('VALIDATION') for a bad field, or for a patch that changes nothing. */
+  async execute(owner: UserId, id: TaskId, input: TaskPatchInput, expected?: ExpectedVersion): Promise<Task> {
+    checkUserId(owner);
+    checkTaskId(id);
+    const patch = taskPatch(input);
     checkExpectation(this.#policy, expected);
     const task = await this.#tasks.update(owner, id, patch, this.#clock.now(), expected);
     if (task === null) throw await notWritten(this.#tasks, owner, id, expected);

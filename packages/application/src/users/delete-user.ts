@@ -1,4 +1,4 @@
-import { AppError, type UserId } from '@todo/domain';
+import { AppError, checkUserId, type UserId } from '@todo/domain';
 import type { UserRepository } from '../ports.js';
 
 export class DeleteUser {
@@ -9,6 +9,6 @@ export class DeleteUser {
   }
 
   async execute(id: UserId): Promise<void> {
-    if (!(await this.#users.delete(id))) throw new AppError('NOT_FOUND', 'User not found');
+    if (!(await this.#users.delete(checkUserId(id)))) throw new AppError('NOT_FOUND', 'User not found');
   }
 }

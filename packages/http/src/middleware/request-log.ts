@@ -14,7 +14,6 @@ export function requestLog(logger: Logger): Middleware<RequestState> {
     const started = performance.now();
     const offered = ctx.get('X-Request-Id');
     const requestId = SANE_REQUEST_ID.test(offered) ? offered : randomUUID();
-    ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
     try {
       await next();

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import { AppError, parseTaskId, type Replayable, type Task, type TaskId, validationError } from '@todo/domain';
+import { AppError, parseTaskId, type Replayable, type Task, TASK_ID_MESSAGE, type TaskId, validationError } from '@todo/domain';
 import type { Context } from 'koa';
 import { requireUser } from '../middleware/authentication.js';
 import { jsonBody } from '../middleware/json-body.js';
@@ -10,7 +10,7 @@ import { expectedVersion, listEtag, noneMatchHolds, taskEtag } from '../wire/ent
 import { idempotentRequest } from '../wire/idempotency.js';
 import { ListQuery, withDefaultOrder } from '../wire/list-query.js';
 import { toTaskJson } from '../wire/task-json.js';
-import { CreateTaskBody, toNewTask, toTaskPatch, UpdateTaskBody } from '../wire/task-schemas.js';
+import { CreateTaskBody, toTaskInput, toTaskPatchInput, UpdateTaskBody } from '../wire/task-schemas.js';
 import { validate } from '../wire/validate.js';
 
 type TaskContext = Context & { state: RequestState; params: Record<string, string> };
@@ -44,11 +44,11 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
 
   router.post('/api/tasks', requireUser, jsonBody, async (ctx: TaskContext) => {
     const body = objectBody(ctx);
-    const draft = toNewTask(validate(CreateTaskBody, body));
+    const input = toTaskInput(validate(CreateTaskBody, body));
     const once = idempotentRequest(ctx, '/api/tasks', body);
     const result = once === undefined
-      ? { value: await useCases.createTask.execute(caller(ctx), draft), replayed: false }
-      : await useCases.createTask.executeOnce(caller(ctx), draft, once);
+      ? { value: await useCases.createTask.execute(caller(ctx), input), replayed: false }
+      : await useCases.createTask.executeOnce(caller(ctx), input, once);
     ctx.status = 201;
     ctx.set('Location', `/api/tasks/${result.value.id}`);
     sendTask(ctx, result);
@@ -62,7 +62,7 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
 
   const update = async (ctx: TaskContext) => {
     const id = taskId(ctx);
-    const patch = toTaskPatch(validate(UpdateTaskBody, objectBody(ctx)));
+    const patch = toTaskPatchInput(validate(UpdateTaskBody, objectBody(ctx)));
     sendTask(ctx, { value: await useCases.updateTask.execute(caller(ctx), id, patch, ifMatch(ctx, id)), replayed: false });
   };
   router.put('/api/tasks/:id', requireUser, jsonBody, update);
@@ -112,7 +112,7 @@ function caller(ctx: TaskContext): string {
 
 function taskId(ctx: TaskContext): TaskId {
   const id = parseTaskId(ctx.params['id'] ?? '');
-  if (id === null) throw validationError('id', 'id must be a whole number from 1 to 9007199254740991');
+  if (id === null) throw validationError('id', TASK_ID_MESSAGE);
   return id;
 }
 

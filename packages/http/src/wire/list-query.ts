@@ -34,7 +34,7 @@ export const ListQuery = v.object({
       v.regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'Cursor is invalid, or belongs to another listing or user'),
     ),
   ),
-});
+}, 'Query parameters must be name=value pairs');
 
 export type ListQueryValues = v.InferOutput<typeof ListQuery> & { order: NonNullable<v.InferOutput<typeof ListQuery>['order']> };
 

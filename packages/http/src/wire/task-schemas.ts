@@ -1,5 +1,6 @@
 import {
-  DESCRIPTION_MAX_LENGTH, descriptionProblem, normalizeTitle, parseDueDate, TITLE_MAX_LENGTH, titleProblem, type NewTask, type TaskPatch,
+  DESCRIPTION_MAX_LENGTH, descriptionProblem, DUE_DATE_MESSAGE, dueDateFrom, normalizeTitle, TITLE_MAX_LENGTH, titleProblem,
+  type TaskInput, type TaskPatchInput, validationError,
 } from '@todo/domain';
 import * as v from 'valibot';
 import { atLeastOneProperty, codePoints, dateOrDateTime, untrimmedTitle } from './json-schema-hints.js';
@@ -27,15 +28,15 @@ export const Description = v.nullable(
   ),
 );
 
-export const DueDate = v.nullable(
+const DueDate = v.nullable(
   v.pipe(
     v.string('Due date must be an ISO-8601 string or null'),
     v.description('ISO-8601 date (midnight UTC) or date-time with Z or an offset; returned in UTC with Z; null for none.'),
     dateOrDateTime(),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
-      const date = parseDueDate(dataset.value);
+      const date = dueDateFrom(dataset.value);
       if (date !== null) return date;
-      addIssue({ message: 'Due date must be an ISO-8601 date (YYYY-MM-DD) or a date-time with Z or an offset' });
+      addIssue({ message: DUE_DATE_MESSAGE });
       return NEVER;
     }),
   ),
@@ -43,14 +44,17 @@ export const DueDate = v.nullable(
 
 export const Completed = v.boolean('Completed must be a boolean');
 
-/** Unknown fields are dropped: they never reach the use-cases. */
+/** Unknown fields are dropped: they never reach the use-cases. A missing title is our message too, not valibot's. */
 export const CreateTaskBody = v.pipe(
-  v.object({
-    title: Title,
-    description: v.optional(Description, null),
-    due_date: v.optional(DueDate, null),
-    completed: v.optional(Completed, false),
-  }),
+  v.object(
+    {
+      title: Title,
+      description: v.optional(Description, null),
+      due_date: v.optional(DueDate, null),
+      completed: v.optional(Completed, false),
+    },
+    (issue) => (issue.input === undefined ? 'Title is required' : 'Body must be a JSON object'),
+  ),
   v.description('A new task. Unknown fields (user_id, id, created_at, ...) are ignored.'),
 );
 
@@ -61,22 +65,27 @@ const updateFields = {
   completed: v.optional(Completed),
 };
 
-/** "At least one field" is the use-case's rule; the schema only documents it. */
+/** "At least one field" is checked by `toTaskPatch` (field `body`) and again by the domain; the schema documents it. */
 export const UpdateTaskBody = v.pipe(
-  v.object(updateFields),
+  v.object(updateFields, 'Body must be a JSON object'),
   v.description('Only the fields sent change; at least one of them is required. Unknown fields are ignored.'),
   atLeastOneProperty(),
 );
 
-export function toNewTask(body: v.InferOutput<typeof CreateTaskBody>): NewTask {
+const EMPTY_UPDATE_MESSAGE = 'At least one of title, description, completed, due_date is required';
+
+export function toTaskInput(body: v.InferOutput<typeof CreateTaskBody>): TaskInput {
   return { title: body.title, description: body.description, completed: body.completed, dueDate: body.due_date };
 }
 
-export function toTaskPatch(body: v.InferOutput<typeof UpdateTaskBody>): TaskPatch {
-  return {
+/** In the wire's words: an update with none of the fields (unknown ones do not count) is refused here. */
+export function toTaskPatchInput(body: v.InferOutput<typeof UpdateTaskBody>): TaskPatchInput {
+  const input: TaskPatchInput = {
     ...(body.title !== undefined && { title: body.title }),
     ...(body.description !== undefined && { description: body.description }),
     ...(body.completed !== undefined && { completed: body.completed }),
     ...(body.due_date !== undefined && { dueDate: body.due_date }),
   };
+  if (Object.keys(input).length === 0) throw validationError('body', EMPTY_UPDATE_MESSAGE);
+  return input;
 }

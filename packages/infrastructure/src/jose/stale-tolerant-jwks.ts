@@ -1,8 +1,9 @@
 import { AppError } from '@todo/domain';
 import {
-  createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type ExportedJWKSCache, type FetchImplementation,
+  createLocalJWKSet, createRemoteJWKSet, customFetch, type ExportedJWKSCache, type FetchImplementation,
   type FlattenedJWSInput, jwksCache, type JWSHeaderParameters,
 } from 'jose';
+import { joseCode } from './jose-codes.js';
 
 export interface JwksOptions {
   readonly url: string;
@@ -80,7 +81,7 @@ export class StaleTolerantJwks {
       this.#observer?.staleKeyUsed();
       return key;
     } catch (error) {
-      throw error instanceof errors.JWKSNoMatchingKey ? unavailable(failure) : error;
+      throw joseCode(error) === 'ERR_JWKS_NO_MATCHING_KEY' ? unavailable(failure) : error;
     }
   }
 
@@ -112,8 +113,10 @@ function isKeySet(body: string): boolean {
 
 /** The key set was had, and has no (single) key for this token: the token's fault. */
 function isRefusal(error: unknown): boolean {
-  return error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported;
+  return REFUSALS.has(joseCode(error) ?? '');
 }
+
+const REFUSALS = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JOSE_NOT_SUPPORTED']);
 
 function unavailable(cause: unknown): AppError {
   return new AppError('UNAVAILABLE', 'Signing keys unavailable', { cause });

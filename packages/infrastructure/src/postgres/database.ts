@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import type { Config } from '../config.js';
 import { bounded } from './bounded.js';
 import { connectPostgres, type Sql } from './connect.js';
 import { startEmbeddedPostgres } from './embedded.js';
@@ -15,7 +14,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
-type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolMax' | 'dbPrepare'>;
+export interface DatabaseConfig {
+  /** null: the embedded database under `dataDir`. */
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly dbPoolMax: number;
+  readonly dbPrepare: boolean;
+}
 
 /** The PostgreSQL server of DATABASE_URL, or else the embedded database under DATA_DIR. */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {

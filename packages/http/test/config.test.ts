@@ -9,7 +9,6 @@ describe('configuration (SPEC §1)', () => {
     assert.equal(config.dataDir, './.data');
     assert.equal(config.secret, DEVELOPMENT_SECRET);
     assert.equal(config.secretIsDevelopmentDefault, true);
-    assert.equal(config.betterAuthUrl, 'http://localhost:3000');
     assert.equal(config.jwksUrl, 'http://localhost:3000/api/auth/jwks');
     assert.deepEqual(config.corsOrigins, ['http://localhost:3000']);
     assert.equal(config.host, '0.0.0.0');

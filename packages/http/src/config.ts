@@ -1,15 +1,13 @@
 import * as v from 'valibot';
-import { postgresUrlProblem } from './postgres/postgres-url-problem.js';
+import { postgresUrlProblem } from './postgres-url-problem.js';
 
 export interface Config {
-  readonly production: boolean;
   /** null: the embedded database under `dataDir`. */
   readonly databaseUrl: string | null;
   readonly dataDir: string;
   readonly secret: string;
   /** True when no secret was configured and the development one is in use. */
   readonly secretIsDevelopmentDefault: boolean;
-  readonly betterAuthUrl: string;
   readonly jwksUrl: string;
   readonly jwtIssuer: string | undefined;
   readonly jwtAudience: string | undefined;
@@ -113,12 +111,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const betterAuthUrl = e.BETTER_AUTH_URL.replace(/\/+$/, '');
   const databaseUrl = e.DATABASE_URL ?? null;
   return {
-    production,
     databaseUrl,
     dataDir: e.DATA_DIR,
     secret: e.BETTER_AUTH_SECRET ?? DEVELOPMENT_SECRET,
     secretIsDevelopmentDefault: e.BETTER_AUTH_SECRET === undefined,
-    betterAuthUrl,
     jwksUrl: e.JWKS_URL ?? `${betterAuthUrl}/api/auth/jwks`,
     jwtIssuer: e.JWT_ISSUER,
     jwtAudience: e.JWT_AUDIENCE,
