@@ -12,10 +12,13 @@ export function freePort() {
   });
 }
 
-/** Spawns `node script` with `env`; stdout goes to `logFile` (/dev/null by default), stderr is kept for errors. */
-export async function startServer(name, script, env, logFile = '/dev/null') {
+/**
+ * Spawns `node ...nodeArgs script` with `env`; stdout goes to `logFile` (/dev/null by default),
+ * stderr is kept for errors. Node options go on the command line: some (--cpu-prof) are refused in NODE_OPTIONS.
+ */
+export async function startServer(name, script, env, logFile = '/dev/null', nodeArgs = []) {
   const port = await freePort();
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', openSync(logFile, 'a'), 'pipe'],
   });
@@ -25,12 +28,16 @@ export async function startServer(name, script, env, logFile = '/dev/null') {
   });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // Generous: the first start migrates the benchmark's table, which can mean rewriting a million rows.
+  const deadline = Date.now() + 600_000;
   for (;;) {
     const result = await Promise.race([exited.then(() => 'exited'), fetch(`${url}/health`).then((r) => r.status, () => 0)]);
     if (result === 'exited') throw new Error(`${name} exited during start-up:\n${stderr}`);
     if (result === 200) break;
-    if (Date.now() > deadline) throw new Error(`${name} did not answer /health within 30 s:\n${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not answer /health within 600 s:\n${stderr}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
@@ -91,6 +98,27 @@ function machineCpu() {
 /** CPU time of every PostgreSQL process on the machine (all databases, not only the benchmark's). */
 function postgresCpuMs() {
   return allProcesses().filter(([, , comm]) => comm === 'postgres').reduce((sum, [pid]) => sum + cpuMs(pid), 0);
+}
+
+/**
+ * The CPU of the PostgreSQL backends serving the benchmark's database: `sql` must be connected to
+ * it with application_name 'bench-harness' (its own backends are left out). Only the server
+ * under test is busy meanwhile, so this is that server's database cost. Backends that start
+ * during the measurement count from zero; one that exits meanwhile is lost (the pools keep
+ * theirs for 60 s idle, longer than any run). Background processes (WAL writer, checkpointer,
+ * autovacuum) are not counted: they are shared by the whole server.
+ */
+export async function sampleBackends(sql) {
+  const backends = async () => (await sql`
+    select pid from pg_stat_activity
+    where datname = current_database() and backend_type = 'client backend' and application_name <> 'bench-harness'`).map((r) => r.pid);
+  const atStart = new Map((await backends()).map((pid) => [pid, cpuMs(pid)]));
+  return {
+    async stop() {
+      const pids = await backends();
+      return { cpuMs: pids.reduce((sum, pid) => sum + cpuMs(pid) - (atStart.get(pid) ?? 0), 0), backends: pids.length };
+    },
+  };
 }
 
 /** CPU time (user + system) a process has used, in ms (clock ticks are 1/100 s on Linux). */

@@ -1,13 +1,14 @@
-// npm run bench: the service against a bare reference server, in one run, on W1–W4, and
-// the service with WEB_CONCURRENCY=2 on W1. Results: a table on stdout, JSON in bench/results/.
+// npm run bench: the service against a bare reference server, interleaved in one run, on W1–W5
+// (and W2K, the service alone); the headline is CPU per request, of the Node process and of the
+// PostgreSQL backends serving it. Results: a table on stdout, JSON in bench/results/.
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
-import { sampleProcess, startServer } from './processes.mjs';
+import { sampleBackends, sampleProcess, startServer } from './processes.mjs';
 import { ensureDatabase, resetWrites, seed } from './seed.mjs';
-import { mintTokens, workloads } from './workloads.mjs';
+import { mintSyncToken, mintTokens, workloads } from './workloads.mjs';
 
 const env = process.env;
 const DATABASE_URL = env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench';
@@ -16,10 +17,13 @@ const WARMUP = Number(env.BENCH_WARMUP ?? 2);
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 100);
 const ONLY = env.BENCH_WORKLOADS?.split(',').map((s) => s.trim().toUpperCase());
-const CLUSTER = env.BENCH_CLUSTER !== '0';
+const CLUSTER = env.BENCH_CLUSTER === '1';
 const SERVICE_LOG = env.BENCH_SERVICE_LOG ?? '/dev/null';
-/** Node options for the service only, e.g. --max-old-space-size=256 (peak RSS against GC work). */
+/** Node options for the service only, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof, or --max-old-space-size=256. */
 const SERVICE_NODE_OPTIONS = env.BENCH_SERVICE_NODE_OPTIONS ?? '';
+const serviceArgs = SERVICE_NODE_OPTIONS.split(/\s+/).filter(Boolean);
+/** Settings of the service to change, e.g. LOG_LEVEL=warn,RATE_LIMIT_STORE=postgres: what a feature costs. */
+const SERVICE_ENV = Object.fromEntries((env.BENCH_SERVICE_ENV ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const SECRET = 'benchmark-secret-that-is-long-enough-0123456789';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = new URL('./results/', import.meta.url);
@@ -33,7 +37,7 @@ const median = (xs) => {
 function serviceEnv(workers) {
   return {
     DATABASE_URL, NODE_ENV: 'production', BETTER_AUTH_SECRET: SECRET, LOG_LEVEL: 'info',
-    RATE_LIMIT_PER_MINUTE: '1000000000', WEB_CONCURRENCY: String(workers), NODE_OPTIONS: SERVICE_NODE_OPTIONS,
+    RATE_LIMIT_PER_MINUTE: '1000000000', WEB_CONCURRENCY: String(workers), ...SERVICE_ENV,
   };
 }
 
@@ -44,13 +48,16 @@ async function drive(server, workload, seconds) {
 /** Warm-up (discarded), then the measured run with the RSS of the server's process tree sampled. */
 async function measure(server, workload) {
   if (WARMUP > 0) await drive(server, workload, WARMUP);
+  const backends = await sampleBackends(sql);
   const watch = sampleProcess(server.pid);
   const r = await drive(server, workload, DURATION);
   const seen = watch.stop();
+  const database = await backends.stop();
+  const served = Math.max(1, r.requests.total);
   return {
     rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
     errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, total: r.requests.total,
-    peakRssMb: seen.peakMb, hwmMb: seen.hwmMb, cpuMsPerRequest: seen.cpuMs / Math.max(1, r.requests.total),
+    peakRssMb: seen.peakMb, hwmMb: seen.hwmMb, cpuMsPerRequest: seen.cpuMs / served, pgCpuMsPerRequest: database.cpuMs / served, backends: database.backends,
     cpuShare: Object.fromEntries(['server', 'postgres', 'loadGenerator', 'other'].map((k) => [k, seen.cpuSplit[k] / seen.cpuSplit.wallCpuMs])),
   };
 }
@@ -60,6 +67,7 @@ function summarise(runs) {
     rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)),
     errors: runs.reduce((s, r) => s + r.errors + r.timeouts, 0), non2xx: runs.reduce((s, r) => s + r.non2xx, 0),
     peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), cpuMsPerRequest: median(runs.map((r) => r.cpuMsPerRequest)),
+    pgCpuMsPerRequest: median(runs.map((r) => r.pgCpuMsPerRequest)),
     cpuShare: Object.fromEntries(Object.keys(runs[0].cpuShare).map((k) => [k, median(runs.map((r) => r.cpuShare[k]))])),
     runs: runs.length,
   };
@@ -68,22 +76,25 @@ function summarise(runs) {
 const started = performance.now();
 await ensureDatabase(DATABASE_URL);
 const results = { service: {}, reference: {}, cluster: null };
-let service = await startServer('service', `${ROOT}packages/http/dist/src/main.js`, serviceEnv(1), SERVICE_LOG); // migrates
-const sql = postgres(DATABASE_URL, { max: 2, onnotice: () => {} });
-const { w3MaxId, w3Tasks } = await seed(sql, log);
+let service = await startServer('service', `${ROOT}packages/http/dist/src/main.js`, serviceEnv(1), SERVICE_LOG, serviceArgs); // migrates
+const sql = postgres(DATABASE_URL, { max: 2, onnotice: () => {}, connection: { application_name: 'bench-harness' } });
+const { features, w3MaxId, w3Tasks, w5Since } = await seed(sql, log);
 const reference = await startServer('reference', `${ROOT}bench/reference-server.mjs`, { DATABASE_URL, BETTER_AUTH_SECRET: SECRET });
 const tokens = Object.fromEntries(await Promise.all(['w1', 'w2', 'w3', 'w4'].map(async (p) => [p, await mintTokens(SECRET, p)])));
-const all = workloads(tokens, w3Tasks).filter((w) => ONLY === undefined || ONLY.includes(w.name));
+const horizon = Date.now();
+const syncTokens = features.changesFeed ? new Map([...w5Since].map(([id, version]) => [id, mintSyncToken(SECRET, id, version, horizon)])) : new Map();
+const all = workloads(tokens, w3Tasks, { w5Since: syncTokens, idempotencyKeys: features.idempotencyKeys })
+  .filter((w) => ONLY === undefined || ONLY.includes(w.name));
 
 for (let round = 1; round <= ROUNDS; round++) {
   for (const workload of all) {
     // Alternate who goes first, so neither always runs on a warmer database.
-    const order = round % 2 === 1 ? [service, reference] : [reference, service];
+    const order = workload.serviceOnly ? [service] : round % 2 === 1 ? [service, reference] : [reference, service];
     for (const server of order) {
-      if (workload.resetsWrites) await resetWrites(sql, w3MaxId);
+      if (workload.resetsWrites) await resetWrites(sql, w3MaxId, features);
       const result = await measure(server, workload);
       ((results[server.name][workload.name] ??= [])).push(result);
-      log(`round ${round} ${workload.name} ${server.name.padEnd(9)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors + result.timeouts}  non-2xx ${result.non2xx}  rss ${result.peakRssMb.toFixed(0)} MB  cpu ${result.cpuMsPerRequest.toFixed(3)} ms/req`);
+      log(`round ${round} ${workload.name.padEnd(3)} ${server.name.padEnd(9)} cpu ${result.cpuMsPerRequest.toFixed(3)} + pg ${result.pgCpuMsPerRequest.toFixed(3)} ms/req  ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors + result.timeouts}  non-2xx ${result.non2xx}  rss ${result.peakRssMb.toFixed(0)} MB`);
     }
   }
 }
@@ -92,7 +103,7 @@ const w1 = all.find((w) => w.name === 'W1');
 if (CLUSTER && w1 !== undefined) {
   const exit = await service.stop();
   log(`service (1 worker) stopped: ${JSON.stringify(exit)}`);
-  service = await startServer('service', `${ROOT}packages/http/dist/src/main.js`, serviceEnv(2), SERVICE_LOG);
+  service = await startServer('service', `${ROOT}packages/http/dist/src/main.js`, serviceEnv(2), SERVICE_LOG, serviceArgs);
   const runs = [];
   for (let round = 1; round <= ROUNDS; round++) {
     runs.push(await measure(service, w1));
@@ -108,38 +119,57 @@ await sql.end();
 const summary = {};
 for (const w of all) {
   const s = summarise(results.service[w.name]);
-  const r = summarise(results.reference[w.name]);
-  summary[w.name] = { description: w.description, service: s, reference: r, ratio: s.rps / r.rps, p99Ratio: s.p99 / r.p99 };
+  const r = w.serviceOnly ? null : summarise(results.reference[w.name]);
+  summary[w.name] = {
+    description: w.description, service: s, reference: r,
+    cpuRatio: s.cpuMsPerRequest / r?.cpuMsPerRequest, pgRatio: s.pgCpuMsPerRequest / r?.pgCpuMsPerRequest,
+    ratio: s.rps / r?.rps, p99Ratio: s.p99 / r?.p99,
+  };
 }
 const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
-const rows = [['workload', 'service req/s', 'reference req/s', 'ratio', 'service p50/p99 ms', 'reference p50/p99 ms', 'p99 ratio', 'errors s/r', 'non-2xx s/r', 'peak RSS s/r MB', 'CPU ms/req s/r']];
+const pair = (s, r, d) => `${fmt(s, d)} / ${fmt(r, d)}`;
+const rows = [['workload', 'Node CPU ms/req s / r', '×', 'PG CPU ms/req s / r', '×', 'req/s s / r', '×', 'p99 ms s / r', '×', 'peak RSS MB s / r', 'errors, non-2xx s / r']];
 for (const [name, x] of Object.entries(summary)) {
-  rows.push([name, fmt(x.service.rps), fmt(x.reference.rps), fmt(x.ratio, 2), `${x.service.p50}/${x.service.p99}`, `${x.reference.p50}/${x.reference.p99}`,
-    fmt(x.p99Ratio, 2), `${x.service.errors}/${x.reference.errors}`, `${x.service.non2xx}/${x.reference.non2xx}`, `${fmt(x.service.peakRssMb)}/${fmt(x.reference.peakRssMb)}`,
-    `${fmt(x.service.cpuMsPerRequest, 3)}/${fmt(x.reference.cpuMsPerRequest, 3)}`]);
+  const s = x.service;
+  const r = x.reference ?? {};
+  rows.push([
+    name, pair(s.cpuMsPerRequest, r.cpuMsPerRequest, 3), fmt(x.cpuRatio, 2), pair(s.pgCpuMsPerRequest, r.pgCpuMsPerRequest, 3), fmt(x.pgRatio, 2),
+    pair(s.rps, r.rps), fmt(x.ratio, 2), pair(s.p99, r.p99), fmt(x.p99Ratio, 2), pair(s.peakRssMb, r.peakRssMb),
+    `${s.errors}, ${s.non2xx} / ${r.errors ?? '–'}, ${r.non2xx ?? '–'}`,
+  ]);
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 const table = rows.map((r) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`);
 table.splice(1, 0, `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 
+// The targets of issue 16, each against the reference measured in the same run.
 const targets = [];
 for (const [name, x] of Object.entries(summary)) {
-  targets.push([`${name} ≥ 80% of reference, no errors/non-2xx`, x.ratio >= 0.8 && x.service.errors === 0 && x.service.non2xx === 0, `${fmt(x.ratio * 100)}%, ${x.service.errors} errors, ${x.service.non2xx} non-2xx`]);
-  targets.push([`${name} p99 ≤ 1.3× reference`, x.p99Ratio <= 1.3, `${fmt(x.p99Ratio, 2)}×`]);
+  if (x.reference === null) continue;
+  if (['W1', 'W2', 'W3', 'W4'].includes(name)) targets.push([`${name} Node CPU/request ≤ 1.05× reference`, x.cpuRatio <= 1.05, `${fmt(x.cpuRatio, 2)}×`]);
+  targets.push([`${name} p99 ≤ 1.1× reference`, x.p99Ratio <= 1.1, `${fmt(x.p99Ratio, 2)}×`]);
+  targets.push([`${name} no errors, no non-2xx`, x.service.errors === 0 && x.service.non2xx === 0, `${x.service.errors} errors, ${x.service.non2xx} non-2xx`]);
 }
-if (summary.W1 && summary.W4) targets.push(['W4 within 10% of W1', summary.W4.service.rps >= 0.9 * summary.W1.service.rps, `W4/W1 = ${fmt((summary.W4.service.rps / summary.W1.service.rps) * 100, 1)}%`]);
+if (summary.W2?.reference) targets.push(['W2 PostgreSQL CPU/create ≤ 1.15× reference', summary.W2.pgRatio <= 1.15, `${fmt(summary.W2.pgRatio, 2)}×`]);
+const total = (x) => x.cpuMsPerRequest + x.pgCpuMsPerRequest;
+if (summary.W4 && summary.W5) {
+  targets.push(['W5 (50 changes) Node + PG CPU ≤ W4\'s', total(summary.W5.service) <= total(summary.W4.service), `${fmt(total(summary.W5.service), 3)} vs ${fmt(total(summary.W4.service), 3)} ms/req`]);
+}
+if (summary.W1 && summary.W4) {
+  targets.push(['W4 (1M rows) Node + PG CPU within 10% of W1\'s', total(summary.W4.service) <= 1.1 * total(summary.W1.service), `${fmt(total(summary.W4.service), 3)} vs ${fmt(total(summary.W1.service), 3)} ms/req`]);
+}
 const peakRss = Math.max(...Object.values(summary).map((x) => x.service.peakRssMb));
 targets.push(['service peak RSS ≤ 150 MB (1 worker)', peakRss <= 150, `${fmt(peakRss)} MB`]);
-if (results.cluster && summary.W1) {
-  const speedup = results.cluster.workers2.rps / summary.W1.service.rps;
-  results.cluster.speedup = speedup;
-  targets.push(['2 workers ≥ 1.6× 1 worker on W1', speedup >= 1.6, `${fmt(results.cluster.workers2.rps)} vs ${fmt(summary.W1.service.rps)} req/s = ${fmt(speedup, 2)}×`]);
-}
+const keyed = summary.W2K && summary.W2 ? [
+  `W2K, a create with an Idempotency-Key: Node ${fmt(summary.W2K.service.cpuMsPerRequest, 3)} + PG ${fmt(summary.W2K.service.pgCpuMsPerRequest, 3)} ms/req, ` +
+    `${fmt(total(summary.W2K.service) / total(summary.W2.service), 2)}× a create without one (W2)`,
+] : [];
+if (results.cluster && summary.W1) results.cluster.speedup = results.cluster.workers2.rps / summary.W1.service.rps;
 
 // Where the machine's CPU went during W1: the ceiling for one server, and for two workers.
 const share = (x) => Object.entries(x.cpuShare).map(([k, v]) => `${k} ${fmt(v * 100)}%`).join(', ');
 const cpuLines = summary.W1 === undefined ? [] : [
-  `CPU during W1, share of all ${cpus().length} cores (medians): service: ${share(summary.W1.service)}; reference: ${share(summary.W1.reference)}` +
+  `CPU during W1, share of all ${cpus().length} cores (medians; postgres = every PostgreSQL process on the machine): service: ${share(summary.W1.service)}; reference: ${share(summary.W1.reference)}` +
     (results.cluster ? `; service×2: ${share(results.cluster.workers2)}` : ''),
 ];
 
@@ -149,8 +179,9 @@ const machine = {
 const seconds = (performance.now() - started) / 1000;
 const out = [
   `${ROUNDS} round(s) × ${DURATION} s (+${WARMUP} s warm-up), ${CONNECTIONS} connections; medians of rounds; ${machine.nproc} × ${machine.cpu}, Node ${machine.node}` +
-    (SERVICE_NODE_OPTIONS === '' ? '' : `; service NODE_OPTIONS=${SERVICE_NODE_OPTIONS}`),
+    (SERVICE_NODE_OPTIONS === '' ? '' : `; service Node options ${SERVICE_NODE_OPTIONS}`) + (env.BENCH_SERVICE_ENV ? `; service env ${env.BENCH_SERVICE_ENV}` : ''),
   ...table,
+  ...keyed,
   ...(results.cluster ? [`W1 with WEB_CONCURRENCY=2: ${fmt(results.cluster.workers2.rps)} req/s, p99 ${results.cluster.workers2.p99} ms, peak RSS ${fmt(results.cluster.workers2.peakRssMb)} MB (all processes), ${fmt(results.cluster.speedup, 2)}× one worker`] : []),
   ...cpuLines,
   '',

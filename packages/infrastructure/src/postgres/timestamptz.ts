@@ -13,6 +13,8 @@ const DATE_LIMIT_MS = 8.64e15;
  * row cannot make a read fail (in DateStyle ISO, the server's default). Microseconds are cut to milliseconds (a Date holds no more).
  */
 export function parseTimestamptz(text: string): Date {
+  const utc = commonUtc(text);
+  if (utc !== null) return utc;
   if (text === 'infinity') return new Date(DATE_LIMIT_MS);
   if (text === '-infinity') return new Date(-DATE_LIMIT_MS);
   const match = TIMESTAMPTZ.exec(text);
@@ -35,3 +37,42 @@ export const timestamptzType = {
   serialize: (value: Date | string) => (typeof value === 'string' ? value : value.toISOString()),
   parse: parseTimestamptz,
 };
+
+const ZERO = 0x30;
+
+/** The number written by `count` digits at `at`, or -1 if one of them is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - ZERO;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * The common case without the regular expression: `YYYY-MM-DD HH:MM:SS[.f…]+00` (a server in
+ * UTC, years 1000–9999), read digit by digit; null for anything else. A listing reads three
+ * per task: through the regular expression this was 8% of a 50-task list's CPU (W1, --cpu-prof).
+ */
+function commonUtc(text: string): Date | null {
+  const n = text.length;
+  if (n < 22 || n > 29 || n === 23 || text.charCodeAt(n - 3) !== 0x2b || text.charCodeAt(n - 2) !== ZERO || text.charCodeAt(n - 1) !== ZERO) return null;
+  if (text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x20 || text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a) return null;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  let ms = 0;
+  if (n > 22) {
+    // `.` then 1 to 6 digits: milliseconds are the first three, padded; the rest is cut.
+    const fraction = n - 23;
+    if (text.charCodeAt(19) !== 0x2e || digits(text, 20, fraction) < 0) return null;
+    ms = fraction >= 3 ? digits(text, 20, 3) : digits(text, 20, fraction) * (fraction === 1 ? 100 : 10);
+  }
+  if (year < 1000 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return null;
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
+}
