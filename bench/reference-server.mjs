@@ -107,7 +107,7 @@ function cursor(owner, last) {
 async function changes(owner, url) {
   const since = url.searchParams.get('since');
   const limit = Number(url.searchParams.get('limit') ?? 500);
-  const position = since === null ? [0, Date.now()] : open(syncKey, owner, since);
+  const position = since === null ? [0, Date.now(), 0] : open(syncKey, owner, since);
   const rows = await sql`
     select users.change_seq as latest, change.*
     from (select ${owner}::text as id) as caller
@@ -127,7 +127,7 @@ async function changes(owner, url) {
   const upserted = found.filter((r) => !r.deleted).map(({ latest, deleted, ...r }) => toJson(r));
   const deleted = found.filter((r) => r.deleted).map((r) => ({ id: Number(r.id), version: Number(r.version) }));
   const last = found.length === 0 ? Number(rows[0].latest ?? 0) : Number(found.at(-1).version);
-  return { data: { upserted, deleted }, meta: { next_since: sign(syncKey, owner, [last, position[1]]), has_more: found.length === limit } };
+  return { data: { upserted, deleted }, meta: { next_since: sign(syncKey, owner, [last, position[1], position[2]]), has_more: found.length === limit } };
 }
 
 async function handle(req, res) {

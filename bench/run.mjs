@@ -82,7 +82,7 @@ const { features, w3MaxId, w3Tasks, w5Since } = await seed(sql, log);
 const reference = await startServer('reference', `${ROOT}bench/reference-server.mjs`, { DATABASE_URL, BETTER_AUTH_SECRET: SECRET });
 const tokens = Object.fromEntries(await Promise.all(['w1', 'w2', 'w3', 'w4'].map(async (p) => [p, await mintTokens(SECRET, p)])));
 const horizon = Date.now();
-const syncTokens = features.changesFeed ? new Map([...w5Since].map(([id, version]) => [id, mintSyncToken(SECRET, id, version, horizon)])) : new Map();
+const syncTokens = features.changesFeed ? new Map([...w5Since].map(([id, position]) => [id, mintSyncToken(SECRET, id, position, horizon)])) : new Map();
 const all = workloads(tokens, w3Tasks, { w5Since: syncTokens, idempotencyKeys: features.idempotencyKeys })
   .filter((w) => ONLY === undefined || ONLY.includes(w.name));
 

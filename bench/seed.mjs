@@ -74,14 +74,14 @@ export async function seed(sql, log) {
   // W5: the version each W4 user's 50 newest changes follow.
   const since = features.versions
     ? await sql`
-        select users.id as user_id, fiftieth.version from users, lateral (
+        select users.id as user_id, fiftieth.version, (extract(epoch from users.created_at) * 1000)::bigint as epoch from users, lateral (
           select version from tasks where tasks.user_id = users.id order by version desc offset ${SYNC_CHANGES} limit 1
         ) as fiftieth
         where users.id like 'w4-%'`
     : [];
   return {
     features, w3MaxId: done.w3_max_id, w3Tasks: new Map(rows.map((r) => [r.user_id, r.ids.map(Number)])),
-    w5Since: new Map(since.map((r) => [r.user_id, Number(r.version)])),
+    w5Since: new Map(since.map((r) => [r.user_id, { version: Number(r.version), epoch: Number(r.epoch) }])),
   };
 }
 

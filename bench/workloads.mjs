@@ -13,10 +13,10 @@ export async function mintTokens(secret, prefix) {
   })));
 }
 
-/** A sync token as packages/http/src/wire/sync-token.ts makes it: [version, horizonMs], MAC'd for the user. */
-export function mintSyncToken(secret, userId, version, horizonMs) {
+/** A sync token as packages/http/src/wire/sync-token.ts makes it: [version, horizonMs, epoch], MAC'd for the user. */
+export function mintSyncToken(secret, userId, { version, epoch }, horizonMs) {
   const key = createHmac('sha256', 'tasks-api sync token key').update(secret).digest();
-  const body = Buffer.from(JSON.stringify([version, horizonMs])).toString('base64url');
+  const body = Buffer.from(JSON.stringify([version, horizonMs, epoch])).toString('base64url');
   const mac = createHmac('sha256', key).update(userId).update('\u0000').update(body).digest().subarray(0, 16);
   return `${body}.${mac.toString('base64url')}`;
 }
