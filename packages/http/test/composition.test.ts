@@ -27,7 +27,8 @@ describe('one composition', () => {
 
     const first = await openApplication({ store: { database }, verifier });
     assert.ok(MIGRATIONS.length >= 6, 'the migration files were found');
-    assert.deepEqual(first.migrations, MIGRATIONS);
+    // A fresh embedded DATA_DIR is a copy of the migrated snapshot: nothing is left to apply there.
+    assert.deepEqual(first.migrations, server === null ? [] : MIGRATIONS);
     assert.equal(await first.isReachable(), true);
     await first.useCases.createTask.execute('alice', { title: 'kept' });
     await first.close();
