@@ -26,12 +26,15 @@ describe('one composition', () => {
     const database = { databaseUrl: server?.url ?? null, dataDir: join(dir, 'data'), ...settings };
 
     const first = await openApplication({ store: { database }, verifier });
-    assert.ok(MIGRATIONS.length >= 6, 'the migration files were found');
-    // A fresh embedded DATA_DIR is a copy of the migrated snapshot: nothing is left to apply there.
-    assert.deepEqual(first.migrations, server === null ? [] : MIGRATIONS);
-    assert.equal(await first.isReachable(), true);
-    await first.useCases.createTask.execute('alice', { title: 'kept' });
-    await first.close();
+    try {
+      assert.ok(MIGRATIONS.length >= 6, 'the migration files were found');
+      // A fresh embedded DATA_DIR is a copy of the migrated snapshot: nothing is left to apply there.
+      assert.deepEqual(first.migrations, server === null ? [] : MIGRATIONS);
+      assert.equal(await first.isReachable(), true);
+      await first.useCases.createTask.execute('alice', { title: 'kept' });
+    } finally {
+      await first.close(); // also when an assertion fails: an open embedded database would keep the test process alive
+    }
     assert.equal(await first.isReachable(), false, 'the pool was ended by the deactivation');
 
     const second = await openApplication({ store: { database }, verifier });
