@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Store } from '@todo/application/testing';
 import { propertyRuns } from '@todo/application/testing';
 import fc from 'fast-check';
+import type { TaskJson } from '../src/wire/task-json.js';
 import { startTestApp, type TestApp } from './test-app.js';
 
 /**
@@ -11,17 +12,6 @@ import { startTestApp, type TestApp } from './test-app.js';
  * compared whole: status, body, Location. The clock is the test's, so timestamps are known.
  * A failure prints its seed and path; PROPERTY_SEED / PROPERTY_PATH replay it.
  */
-
-interface TaskJson {
-  id: number;
-  user_id: string;
-  title: string;
-  description: string | null;
-  completed: boolean;
-  due_date: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
 interface Model {
   readonly tasks: Map<number, TaskJson>;
