@@ -61,7 +61,7 @@ describe('the embedded database on disk', () => {
     const traced = await startServiceProcess(
       { ...SECRET, DATA_DIR: join(dir, 'flush') },
       dir,
-      ['strace', '-f', '-qq', '-y', '-e', 'trace=fsync,fdatasync', '-e', 'signal=none', '-o', log],
+      ['strace', '-f', '--seccomp-bpf', '-qq', '-y', '-e', 'trace=fsync,fdatasync', '-e', 'signal=none', '-o', log],
     );
     const walFlushes = async () => ((await readFile(log, 'utf8')).match(/fdatasync\(\d+<[^>]*\/pg_wal\/[0-9A-F]{24}>\) = 0/g) ?? []).length;
     try {

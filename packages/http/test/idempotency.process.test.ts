@@ -118,12 +118,18 @@ describe('keyed creates while backends are terminated (TEST_DATABASE_URL)', { sk
     assert.ok((statuses.get(503) ?? 0) > 0 && kills > 0, `the load met terminated backends (${kills} kills, ${JSON.stringify([...statuses])})`);
     assert.equal(answers.size, 120, 'every request was answered 201 in the end');
 
-    const tasks = await sql<{ id: string; title: string }[]>`select id, title from tasks where user_id = 'loader'`;
-    assert.equal(tasks.length, 120, 'each keyed create made exactly one task');
-    for (const task of tasks) assert.equal(answers.get(task.title), `/api/tasks/${task.id}`, task.title);
-    const [orphans] = await sql<{ n: string }[]>`
-      select count(*) as n from tasks t where t.user_id = 'loader' and not exists (
-        select 1 from idempotency_keys k where k.user_id = t.user_id and (k.result ->> 'id')::bigint = t.id)`;
-    assert.equal(Number(orphans!.n), 0, 'no task without its key');
+    // A fresh connection: an idle one of the pool may have been terminated after its last use.
+    const check = connectPostgres(database.url, { max: 1, prepare: false });
+    try {
+      const tasks = await check<{ id: string; title: string }[]>`select id, title from tasks where user_id = 'loader'`;
+      assert.equal(tasks.length, 120, 'each keyed create made exactly one task');
+      for (const task of tasks) assert.equal(answers.get(task.title), `/api/tasks/${task.id}`, task.title);
+      const [orphans] = await check<{ n: string }[]>`
+        select count(*) as n from tasks t where t.user_id = 'loader' and not exists (
+          select 1 from idempotency_keys k where k.user_id = t.user_id and (k.result ->> 'id')::bigint = t.id)`;
+      assert.equal(Number(orphans!.n), 0, 'no task without its key');
+    } finally {
+      await check.end();
+    }
   });
 });

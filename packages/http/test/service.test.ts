@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectPostgres } from '@todo/infrastructure';
 import { createServerDatabase, serverSkip, type TestDatabase } from '@todo/infrastructure/testing';
-import { runCli, startServiceProcess, TEST_SECRET } from '../testing/index.js';
+import { runCli, runCliInProcess, startServiceProcess, TEST_SECRET } from '../testing/index.js';
 
 const SECRET = { BETTER_AUTH_SECRET: TEST_SECRET };
 
@@ -51,7 +51,7 @@ describe('the service as a process, on the embedded database', () => {
     assert.equal(created.status, 201);
     assert.equal(await first.stop(), 0);
 
-    const listed = await runCli(['tasks', 'cli-user'], env, dir);
+    const listed = await runCliInProcess(['tasks', 'cli-user'], env);
     assert.equal(listed.code, 0, listed.stderr);
     const lines = listed.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.deepEqual(lines.map((t) => [t['title'], t['user_id']]), [['survives', 'cli-user']]);
@@ -60,21 +60,21 @@ describe('the service as a process, on the embedded database', () => {
     try {
       const again = await json(await fetch(`${second.url}/api/tasks`, { headers: auth }));
       assert.deepEqual(again.data.map((t) => t['title']), ['survives']);
-      const busy = await runCli(['tasks', 'cli-user'], env, dir);
+      const busy = await runCliInProcess(['tasks', 'cli-user'], env);
       assert.notEqual(busy.code, 0, 'the CLI refuses the data of a running server');
       assert.match(busy.stderr, /in use by process/);
     } finally {
       assert.equal(await second.stop(), 0);
     }
 
-    const deleted = await runCli(['delete-user', 'cli-user'], env, dir);
+    const deleted = await runCliInProcess(['delete-user', 'cli-user'], env);
     assert.equal(deleted.code, 0, deleted.stderr);
     for (const command of ['tasks', 'delete-user']) {
-      const gone = await runCli([command, 'cli-user'], env, dir);
+      const gone = await runCliInProcess([command, 'cli-user'], env);
       assert.equal(gone.code, 66, `${command} of an unknown user`);
       assert.equal(gone.stdout, '');
     }
-    const missing = await runCli(['delete-user', 'cli-user'], env, dir);
+    const missing = await runCliInProcess(['delete-user', 'cli-user'], env);
     assert.equal(missing.code, 66);
     assert.match(missing.stderr, /User not found/);
   });
@@ -86,7 +86,7 @@ describe('the service as a process, on the embedded database', () => {
       [{ NODE_ENV: 'production', BETTER_AUTH_SECRET: 'short' }, /BETTER_AUTH_SECRET/],
     ];
     for (const [env, variable] of cases) {
-      const result = await runCli(['migrate'], { DATA_DIR: join(dir, 'unused'), ...env }, dir);
+      const result = await runCliInProcess(['migrate'], { DATA_DIR: join(dir, 'unused'), ...env });
       assert.equal(result.code, 78);
       assert.match(result.stderr, variable);
       assert.equal(result.stderr.trim().split('\n').length, 1, 'one line');
@@ -95,26 +95,26 @@ describe('the service as a process, on the embedded database', () => {
   });
 
   it('answers --help and help <command>, and 69 with one line for every database it cannot use', async () => {
-    for (const args of [['--help'], ['-h'], ['help']]) {
-      const result = await runCli(args, {}, dir);
+    for (const [args, run] of [[['--help'], runCli], [['-h'], runCliInProcess], [['help'], runCliInProcess]] as const) {
+      const result = await run([...args], {}, dir);
       assert.equal(result.code, 0, args.join(' '));
       assert.match(result.stdout, /^Usage: npm run cli -- <command>/);
       assert.match(result.stdout, /69 database unavailable/);
     }
     for (const args of [['help', 'token'], ['token', '--help']]) {
-      const result = await runCli(args, {}, dir);
+      const result = await runCliInProcess(args, {});
       assert.equal(result.code, 0, args.join(' '));
       assert.match(result.stdout, /^Usage: npm run cli -- token <user-id>/);
     }
-    assert.equal((await runCli(['help', 'bogus'], {}, dir)).code, 64);
+    assert.equal((await runCliInProcess(['help', 'bogus'], {})).code, 64);
     const unusable: [Record<string, string>, RegExp][] = [
       [{ DATABASE_URL: 'postgres://u:s3cret@127.0.0.1:1/db' }, /connection refused.*DATABASE_URL/],
       [{ DATABASE_URL: 'postgres://u:s3cret@no-such-host.invalid/db' }, /unknown.*DATABASE_URL/],
       [{ DATA_DIR: join(dir, 'busy-file', 'data') }, /set DATA_DIR/],
     ];
     await writeFile(join(dir, 'busy-file'), '');
-    for (const [env, says] of unusable) {
-      const result = await runCli(['tasks', 'someone'], env, dir);
+    for (const [[env, says], run] of unusable.map((unusable, i) => [unusable, i === 0 ? runCli : runCliInProcess] as const)) {
+      const result = await run(['tasks', 'someone'], env, dir);
       assert.equal(result.code, 69, result.stderr);
       assert.match(result.stderr, says);
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
@@ -124,11 +124,11 @@ describe('the service as a process, on the embedded database', () => {
 
   it('answers usage errors with a non-zero exit', async () => {
     for (const args of [['bogus'], [], ['token'], ['tasks', 'a', 'b'], ['token', 'u', '--ttl', 'forever'], ['token', 'u', '--ttl', '2d']]) {
-      const result = await runCli(args, { DATA_DIR: join(dir, 'unused') }, dir);
+      const result = await (args[0] === 'bogus' ? runCli : runCliInProcess)(args, { DATA_DIR: join(dir, 'unused') }, dir);
       assert.equal(result.code, 64, args.join(' '));
       assert.match(result.stderr, /Usage/);
     }
-    const longer = await runCli(['token', 'u', '--ttl', '2d'], { DATA_DIR: join(dir, 'unused'), JWT_MAX_LIFETIME_S: String(3 * 86_400) }, dir);
+    const longer = await runCliInProcess(['token', 'u', '--ttl', '2d'], { DATA_DIR: join(dir, 'unused'), JWT_MAX_LIFETIME_S: String(3 * 86_400) });
     assert.equal(longer.code, 0, 'a longer --ttl within a raised JWT_MAX_LIFETIME_S');
   });
 });
@@ -151,8 +151,8 @@ describe('the service as a process, on PostgreSQL', { skip: serverSkip }, () => 
     assert.equal(migrated.code, 0, migrated.stderr);
     const shipped = (await readdir(new URL('../../../infrastructure/migrations/', import.meta.url))).filter((f) => f.endsWith('.sql')).sort();
     assert.equal(migrated.stdout, `Applied: ${shipped.join(', ')}\n`, 'says what it applied: every shipped migration');
-    assert.equal((await runCli(['migrate'], env, dir)).stdout, 'Database is up to date.\n');
-    const token = (await runCli(['token', 'pg-user'], env, dir)).stdout.trim();
+    assert.equal((await runCliInProcess(['migrate'], env)).stdout, 'Database is up to date.\n');
+    const token = (await runCliInProcess(['token', 'pg-user'], env)).stdout.trim();
     const auth = { Authorization: `Bearer ${token}` };
     const first = await startServiceProcess(env, dir);
     assert.equal((await fetch(`${first.url}/api/tasks`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{"title":"kept"}' })).status, 201);
@@ -170,7 +170,7 @@ describe('the service as a process, on PostgreSQL', { skip: serverSkip }, () => 
     const timeoutMs = 1500;
     const env = { ...SECRET, DATABASE_URL: database.url, SHUTDOWN_TIMEOUT_MS: String(timeoutMs) };
     const service = await startServiceProcess(env, dir);
-    const auth = { Authorization: `Bearer ${(await runCli(['token', 'stuck-user'], env, dir)).stdout.trim()}` };
+    const auth = { Authorization: `Bearer ${(await runCliInProcess(['token', 'stuck-user'], env)).stdout.trim()}` };
     const created = await json(await fetch(`${service.url}/api/tasks`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{"title":"stuck"}' }));
     const id = created.data['id'] as number;
 
@@ -205,7 +205,7 @@ describe('the service as a process, on PostgreSQL', { skip: serverSkip }, () => 
     for (const [timeoutMs, holdMs, expectedExit] of [[5000, 600, 0], [300, 1500, 1]] as const) {
       const env = { ...SECRET, DATABASE_URL: database.url, SHUTDOWN_TIMEOUT_MS: String(timeoutMs) };
       const service = await startServiceProcess(env, dir);
-      const token = (await runCli(['token', 'sig-user'], env, dir)).stdout.trim();
+      const token = (await runCliInProcess(['token', 'sig-user'], env)).stdout.trim();
       const auth = { Authorization: `Bearer ${token}` };
       const created = await json(await fetch(`${service.url}/api/tasks`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{"title":"locked"}' }));
       const id = created.data['id'] as number;

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { runCommandLine } from '../src/command-line.js';
 
 const distSrc = fileURLToPath(new URL('../src/', import.meta.url));
 export const MAIN_JS = `${distSrc}main.js`;
@@ -97,6 +98,7 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** The CLI as a process: what proves its exit code, its streams and its ./.env reach the shell. */
 export async function runCli(args: string[], env: Record<string, string>, cwd: string): Promise<CliResult> {
   const child = spawn(process.execPath, [CLI_JS, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -104,5 +106,17 @@ export async function runCli(args: string[], env: Record<string, string>, cwd: s
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+/** The CLI's commands in this process, with the settings a child would get from `childEnv` (no ./.env). */
+export async function runCliInProcess(args: string[], env: Record<string, string>): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCommandLine(args, {
+    env: () => childEnv(env),
+    out: (line) => (stdout += `${line}\n`),
+    err: (text) => (stderr += text),
+  });
   return { code, stdout, stderr };
 }
