@@ -40,6 +40,21 @@ describe('OpenAPI document', () => {
     assert.ok(servedOperations(api.router).includes('PATCH /api/tasks/{id}/complete'));
   });
 
+  it('answers 405 to every method a documented path lacks, with Allow naming exactly the methods it documents', async () => {
+    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+    const problems: string[] = [];
+    for (const [path, item] of Object.entries(document.paths as Record<string, Node>)) {
+      const documented = methods.filter((method) => method.toLowerCase() in item);
+      const expected = [...documented, ...(documented.includes('GET') ? ['HEAD'] : [])].sort();
+      for (const method of methods.filter((m) => !documented.includes(m))) {
+        const response = await api.request(path.replace('{id}', '1'), { method, as: 'alice', ...(method !== 'GET' && { json: {} }) });
+        const allow = (response.headers.get('Allow') ?? '').split(', ').sort();
+        if (response.status !== 405 || allow.join() !== expected.join()) problems.push(`${method} ${path}: ${response.status}, Allow ${allow.join()}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+
   it('needs a token for /api/ operations only', () => {
     assert.deepEqual(document.components.securitySchemes.bearerAuth, {
       ...document.components.securitySchemes.bearerAuth, type: 'http', scheme: 'bearer', bearerFormat: 'JWT',

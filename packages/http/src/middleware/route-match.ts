@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { reply } from '../errors.js';
 
 /**
@@ -9,9 +9,24 @@ import { reply } from '../errors.js';
  */
 export function unmatchedRoute(router: Router): Middleware {
   return (ctx) => {
-    const allowed = [...new Set(router.match(ctx.path, ctx.method).path.flatMap((layer) => layer.methods))];
+    const allowed = allowedMethods(router, ctx.path);
     if (allowed.length === 0) return reply(ctx, 404, 'NOT_FOUND', 'Not found');
-    ctx.set('Allow', allowed.join(', '));
-    reply(ctx, 405, 'METHOD_NOT_ALLOWED', `Method ${ctx.method} is not allowed here`);
+    methodNotAllowed(ctx, allowed);
   };
+}
+
+/**
+ * The methods of the route pattern that serves `path`: the first one registered that matches
+ * it, so `/api/tasks/changes` has the feed's methods, not those of `/api/tasks/:id`.
+ */
+export function allowedMethods(router: Router, path: string): string[] {
+  const routes = router.match(path, 'GET').path.filter((layer) => layer.methods.length > 0);
+  const pattern = routes[0]?.path;
+  return [...new Set(routes.filter((layer) => layer.path === pattern).flatMap((layer) => layer.methods))];
+}
+
+/** 405 with the methods the path has. */
+export function methodNotAllowed(ctx: Context, allowed: readonly string[]): void {
+  ctx.set('Allow', allowed.join(', '));
+  reply(ctx, 405, 'METHOD_NOT_ALLOWED', `Method ${ctx.method} is not allowed here`);
 }

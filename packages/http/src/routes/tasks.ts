@@ -4,6 +4,7 @@ import { AppError, parseTaskId, type Replayable, type Task, TASK_ID_MESSAGE, typ
 import type { Context } from 'koa';
 import { requireUser } from '../middleware/authentication.js';
 import { jsonBody } from '../middleware/json-body.js';
+import { allowedMethods, methodNotAllowed } from '../middleware/route-match.js';
 import type { RequestState } from '../state.js';
 import type { UseCases } from '../use-cases.js';
 import { ChangesQuery } from '../wire/changes-query.js';
@@ -69,6 +70,10 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
     };
   });
 
+  // A method /api/tasks/:id has and the feed's path does not: 405 there, not "changes" taken for an id.
+  const notTheFeed = (ctx: TaskContext, next: () => Promise<unknown>) =>
+    ctx.params['id'] === 'changes' ? methodNotAllowed(ctx, allowedMethods(router, ctx.path)) : next();
+
   router.get('/api/tasks/:id', requireUser, async (ctx: TaskContext) => {
     const task = await useCases.getTask.execute(caller(ctx), taskId(ctx));
     if (notModified(ctx, taskEtag(task))) return;
@@ -80,10 +85,10 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
     const patch = toTaskPatchInput(validate(UpdateTaskBody, objectBody(ctx)));
     sendTask(ctx, { value: await useCases.updateTask.execute(caller(ctx), id, patch, ifMatch(ctx, id)), replayed: false });
   };
-  router.put('/api/tasks/:id', requireUser, jsonBody, update);
-  router.patch('/api/tasks/:id', requireUser, jsonBody, update);
+  router.put('/api/tasks/:id', requireUser, notTheFeed, jsonBody, update);
+  router.patch('/api/tasks/:id', requireUser, notTheFeed, jsonBody, update);
 
-  router.delete('/api/tasks/:id', requireUser, async (ctx: TaskContext) => {
+  router.delete('/api/tasks/:id', requireUser, notTheFeed, async (ctx: TaskContext) => {
     const id = taskId(ctx);
     await useCases.deleteTask.execute(caller(ctx), id, ifMatch(ctx, id));
     ctx.status = 204;
