@@ -68,8 +68,9 @@ describe('StaleTolerantJwks through the verifier', () => {
     assert.ok(waited >= 190 && waited < 1500, `waited ${waited} ms`);
     const again = performance.now();
     assert.equal(await t.check(published), UNAVAILABLE);
-    assert.ok(performance.now() - again < 100, 'no second wait');
+    // No second fetch, so no second wait: relative to the first, as a loaded machine slows both.
     assert.equal(t.server.requests, 1);
+    assert.ok(performance.now() - again < waited / 2, 'no second wait');
   });
 
   it('keeps verifying with keys fetched before while the endpoint fails; a kid it lacks is UNAVAILABLE, not invalid', async () => {
