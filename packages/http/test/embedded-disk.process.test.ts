@@ -171,7 +171,7 @@ function ext4Disk(dir: string, mountPoint: string) {
 }
 
 /**
- * A disk fault under a create load (4 writers): the creates the fault reaches are 503s, /health answers
+ * A disk fault under a create load (4 writers): a create the fault reaches is a 503, /health answers
  * until the service goes, and it then exits non-zero with one fatal line naming DATA_DIR (or recovers),
  * within seconds; every create acknowledged before is still there after a restart.
  */
@@ -223,7 +223,8 @@ async function faultUnderLoad(
     t.diagnostic(`${name}: ${JSON.stringify(result)}; fatal ${going - faultAt} ms after the fault` +
       `${'exited' in result ? `, exit ${result.at - faultAt} ms` : ''}; creates after it by status ${JSON.stringify(counts)}; ` +
       `${acknowledged.length} acknowledged; /health probes ${probes.filter((p) => p.status === 200).length} × 200, ${probes.filter((p) => p.status === 0).length} refused after the fatal line`);
-    assert.ok(afterFault.some((a) => a.status === 503), `a create the fault reached was refused: ${JSON.stringify(afterFault.slice(0, 5))}`);
+    // Not every run has a 503: a fault that lands between statements can leave the writers only 201s
+    // (committed before it) and then refused connections.
     for (const answer of afterFault.filter((a) => a.status !== 201 && a.status !== 0)) assertUnavailable(answer);
     assert.deepEqual(answers.filter((a) => a.status === 0 && a.at < going), [], 'no connection refused while the service stayed');
     assert.deepEqual(probes.filter((p) => p.status !== 200 && (p.status !== 0 || p.at < going)), [], '/health answered 200 until the service went');
