@@ -77,7 +77,14 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const clean = await service.shutdown(config.shutdownTimeoutMs);
+    let clean = false;
+    try {
+      clean = await service.shutdown(config.shutdownTimeoutMs);
+    } catch (error) {
+      // Whatever failed, the exit code says so (before: the rejection went unhandled and an
+      // emptied event loop ended the process with 0).
+      logger.error({ err: error }, 'shutdown failed');
+    }
     logger.info({ clean }, 'stopped');
     logger.flush();
     process.exitCode = clean && !failed ? 0 : 1;

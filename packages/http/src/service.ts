@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cancelStatementsOf, PostgresTokenBuckets } from '@todo/infrastructure';
 import type { Logger } from 'pino';
@@ -83,6 +83,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       shuttingDown = true;
       sweeper.stop();
       const finished = new Promise<void>((done) => server.close(() => done()));
+      // A keep-alive client that keeps sending would hold the drain open until the timeout:
+      // every response from now on closes its connection (the request itself is still served).
+      server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+        if (!response.headersSent) response.setHeader('Connection', 'close');
+      });
       // Keep-alive connections that go idle after their last response are closed as they do.
       const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
       let timer: NodeJS.Timeout | undefined;

@@ -33,7 +33,9 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
       const handle = await open(lockFile, 'wx');
       await handle.writeFile(me);
       await handle.close();
-      return () => rm(lockFile, { force: true });
+      // Best effort: on a disk that turned read-only the file stays, and the next start takes it
+      // over (its holder is gone); a failure here must not turn a stop into a crash.
+      return () => rm(lockFile, { force: true }).catch(() => {});
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const recorded = (await readFile(lockFile, 'utf8').catch(() => '')).trim();

@@ -20,7 +20,8 @@ const IO_MEANINGS: Record<string, string> = {
 /**
  * PGlite in a worker thread (embedded-worker.ts), watched from this one: the thread answers
  * pings between statements, so one that stops answering (PGlite spins forever after a failed
- * WAL write) is detected, stopped, and reported through `failed`.
+ * WAL write) is detected, stopped, and reported through `failed`; so is a PANIC or an
+ * exception the thread reports (PGlite broken while the thread still answers).
  */
 export class DatabaseThread {
   /** Settles with the reason once the database is lost for good: the process should exit non-zero. */
@@ -42,6 +43,11 @@ export class DatabaseThread {
     worker.on('message', (event: WorkerEvent) => {
       if (event.type === 'pong') this.lastPong = Date.now();
       if (event.type === 'io-error') this.ioError ??= { code: event.code, at: Date.now() };
+      if (event.type === 'broken') {
+        this.lost(this.ioError === null
+          ? `The embedded database in ${where} stopped (${event.reason}); restart the service`
+          : this.diskLost(this.ioError.code));
+      }
     });
     worker.on('error', () => this.lost(`The embedded database in ${where} stopped with an internal error; restart the service`));
     worker.on('exit', () => this.lost(`The embedded database in ${where} stopped unexpectedly; restart the service`));
@@ -96,14 +102,18 @@ export class DatabaseThread {
     const silentFor = now - this.lastPong;
     const io = this.ioError;
     if (io !== null && this.lastPong < io.at && now - io.at > WEDGED_AFTER_IO_ERROR_MS) {
-      const meaning = IO_MEANINGS[io.code] ?? 'the disk failed';
-      this.lost(`The embedded database in ${this.where} stopped: ${meaning} (${io.code}). Fix the disk under DATA_DIR, then start the service again`);
+      this.lost(this.diskLost(io.code));
     } else if (silentFor > WEDGED_AFTER_MS) {
       this.lost(`The embedded database in ${this.where} did not answer for ${Math.round(silentFor / 1000)} s; stopping so the service can be restarted`);
     } else {
       if (io !== null && this.lastPong > io.at) this.ioError = null; // PostgreSQL answered again: it recovered
       this.command({ type: 'ping' });
     }
+  }
+
+  private diskLost(code: string): string {
+    const meaning = IO_MEANINGS[code] ?? 'the disk failed';
+    return `The embedded database in ${this.where} stopped: ${meaning} (${code}). Fix the disk under DATA_DIR, then start the service again`;
   }
 
   private lost(message: string): void {

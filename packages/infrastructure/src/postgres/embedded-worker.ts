@@ -21,6 +21,8 @@ export type WorkerEvent =
   | { type: 'ready'; url: string }
   | { type: 'pong' }
   | { type: 'io-error'; code: string; syscall: string }
+  /** PostgreSQL answered PANIC (it cannot go on), or PGlite threw out of a statement. */
+  | { type: 'broken'; reason: string }
   | { type: 'dumped'; tarball: Uint8Array }
   | { type: 'stopped' };
 
@@ -75,7 +77,10 @@ class FlushingNodeFS extends NodeFS {
             return run();
           } catch (error) {
             const { code, syscall } = error as NodeJS.ErrnoException;
-            if (code !== undefined && IO_FAULTS.has(code)) send({ type: 'io-error', code, syscall: syscall ?? 'unknown' });
+            if (code !== undefined && IO_FAULTS.has(code)) {
+              diskFailed = true;
+              send({ type: 'io-error', code, syscall: syscall ?? 'unknown' });
+            }
             throw error;
           }
         });
@@ -84,6 +89,52 @@ class FlushingNodeFS extends NodeFS {
     });
     return { ...result, emscriptenOpts: { ...result.emscriptenOpts, preRun } };
   }
+}
+
+/** Set at the first disk error: from then on PostgreSQL's answers are read for a PANIC. */
+let diskFailed = false;
+
+/**
+ * Two ways PGlite breaks without wedging this thread, so that pings alone would take it for
+ * alive: after a failed WAL write (EROFS seen here) PostgreSQL answers PANIC with no
+ * ReadyForQuery, and the client waits for ever; and an exception out of PGlite leaves
+ * pglite-socket 0.2.17's queue refusing to run another statement (its `processing` flag stays
+ * set). Both are reported at once. Answers are only read once a disk error was seen.
+ */
+function watchStatements(db: PGlite): void {
+  const run = db.execProtocolRawStream.bind(db);
+  db.execProtocolRawStream = async (message: Uint8Array, options: Parameters<PGlite['execProtocolRawStream']>[1]) => {
+    const chunks: Uint8Array[] = [];
+    const onRawData = (data: Uint8Array) => {
+      if (diskFailed) chunks.push(data.slice()); // the failed write's own statement is read too
+      options.onRawData(data);
+    };
+    try {
+      await run(message, { ...options, onRawData });
+    } catch (error) {
+      send({ type: 'broken', reason: `PGlite failed: ${(error as Error | undefined)?.message ?? String(error)}` });
+      throw error;
+    }
+    const panic = chunks.length === 0 ? null : panicIn(Buffer.concat(chunks));
+    if (panic !== null) send({ type: 'broken', reason: `PostgreSQL stopped: ${panic}` });
+  };
+}
+
+/** The message of an ErrorResponse of severity PANIC among these backend messages, or null. */
+export function panicIn(messages: Buffer): string | null {
+  for (let at = 0; at + 5 <= messages.length; at += 1 + messages.readInt32BE(at + 1)) {
+    if (messages[at] !== 0x45) continue; // 'E'
+    const fields = new Map<string, string>();
+    const end = Math.min(messages.length, at + 1 + messages.readInt32BE(at + 1));
+    for (let field = at + 5; field < end && messages[field] !== 0;) {
+      const stop = messages.indexOf(0, field + 1);
+      if (stop === -1 || stop >= end) break;
+      fields.set(String.fromCharCode(messages[field]!), messages.toString('utf8', field + 1, stop));
+      field = stop + 1;
+    }
+    if ((fields.get('V') ?? fields.get('S')) === 'PANIC') return fields.get('M') ?? 'PANIC';
+  }
+  return null;
 }
 
 function send(event: WorkerEvent, transfer: ArrayBuffer[] = []): void {
@@ -95,6 +146,7 @@ async function main(input: WorkerInput): Promise<void> {
     ? new PGlite({ startParams: startParams(false), ...(input.tarball && { loadDataDir: new Blob([input.tarball]) }) })
     : new PGlite({ fs: new FlushingNodeFS(input.dataDir), startParams: startParams(input.durable) });
   await db.waitReady;
+  watchStatements(db);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
   await server.start();
   parentPort!.on('message', (command: WorkerCommand) => {
