@@ -250,7 +250,8 @@ async function fillDisk(path: string): Promise<void> {
   }
 }
 
-describe('the embedded database on disk', () => {
+// Two at a time: each test has its own DATA_DIR (and disk), and most of their time is waiting.
+describe('the embedded database on disk', { concurrency: 2 }, () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tasks-api-disk-'));
