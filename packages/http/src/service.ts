@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cancelStatementsOf, PostgresTokenBuckets } from '@todo/infrastructure';
+import { cancelStatementsOf, type EmbeddedPostgres, PostgresTokenBuckets } from '@todo/infrastructure';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { type Application, openApplication } from './composition.js';
@@ -27,12 +27,13 @@ export interface RunningService {
   shutdown(timeoutMs: number): Promise<boolean>;
 }
 
-export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+/** `embedded`: the embedded database of `config.dataDir`, already starting (see main.ts). */
+export async function startService(config: Config, logger: Logger, embedded?: Promise<EmbeddedPostgres>): Promise<RunningService> {
   // METRICS_PORT: the series are kept here; a WEB_CONCURRENCY worker leaves serving them to the primary.
   const metrics = config.metricsPort === null ? undefined : new Metrics(config.databaseUrl === null ? 1 : config.dbPoolMax);
   const meter: Meter = (port) => metrics?.meter(port) ?? port;
   const application = await openApplication({
-    store: { database: config },
+    store: { database: config, embedded },
     verifier: joseVerifier(config, metrics?.jwksObserver),
     policy: { requireIfMatch: config.requireIfMatch, idempotencyTtlSeconds: config.idempotencyTtlSeconds },
     changesRetentionDays: config.changesRetentionDays,
