@@ -1,11 +1,15 @@
 import type { Clock, TaskRepository, TokenVerifier, UserRepository, WritePolicy } from '@todo/application';
-import { type Database, type DatabaseConfig, isReachable, migrate, migrateAtStartup, openDatabase, systemClock } from '@todo/infrastructure';
+import { type Database, type DatabaseConfig, type EmbeddedPostgres, isReachable, migrate, migrateAtStartup, openDatabase, systemClock } from '@todo/infrastructure';
 import { bindPostgres, bindTokenVerifier, bindUseCases, type Meter, newContainer, PORTS, resolveUseCases } from './container.js';
 import type { UseCases } from './use-cases.js';
 
 /** Where tasks and users live: a database this composition opens (and closes), or repositories given ready-made. */
 export type StoreChoice =
-  | { readonly database: DatabaseConfig & { readonly dbTimeoutMs: number } }
+  | {
+    readonly database: DatabaseConfig & { readonly dbTimeoutMs: number };
+    /** The embedded database under `database.dataDir`, already starting (no DATABASE_URL): used instead of starting one. */
+    readonly embedded?: Promise<EmbeddedPostgres> | undefined;
+  }
   | { readonly repositories: { readonly tasks: TaskRepository; readonly users: UserRepository }; readonly isReachable?: () => Promise<boolean> };
 
 export interface ApplicationOptions {
@@ -69,7 +73,7 @@ export async function openApplication(options: ApplicationOptions): Promise<Appl
   let reachable = async () => true;
   const { store, logger } = options;
   if ('database' in store) {
-    database = await openDatabase(store.database);
+    database = await openDatabase(store.database, store.embedded);
     for (const warning of database.warnings) logger?.warn({}, warning);
     bindPostgres(container, database, store.database, options.meter);
     container.get(PORTS.Database); // resolved now, so unbinding deactivates (closes) it

@@ -1,14 +1,14 @@
 import cluster from 'node:cluster';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cancelStatementsOf, PostgresTokenBuckets } from '@todo/infrastructure';
+import { cancelStatementsOf, type EmbeddedPostgres, PostgresTokenBuckets } from '@todo/infrastructure';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { type Application, openApplication } from './composition.js';
 import type { Config } from './config.js';
 import { joseVerifier, type Meter } from './container.js';
 import { startKeySweeper } from './key-sweeper.js';
-import { Metrics, type MetricsServer, renderRegistry, startMetricsServer } from './metrics.js';
+import type { Metrics, MetricsServer } from './metrics.js';
 import { type RateLimitStore, SharedTokenBuckets, TokenBuckets } from './middleware/token-buckets.js';
 import { listen } from './server.js';
 
@@ -27,12 +27,15 @@ export interface RunningService {
   shutdown(timeoutMs: number): Promise<boolean>;
 }
 
-export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+/** `embedded`: the embedded database of `config.dataDir`, already starting (see main.ts). */
+export async function startService(config: Config, logger: Logger, embedded?: Promise<EmbeddedPostgres>): Promise<RunningService> {
   // METRICS_PORT: the series are kept here; a WEB_CONCURRENCY worker leaves serving them to the primary.
-  const metrics = config.metricsPort === null ? undefined : new Metrics(config.databaseUrl === null ? 1 : config.dbPoolMax);
+  // prom-client (~30 ms to load) only when METRICS_PORT is set.
+  const metricsModule = config.metricsPort === null ? undefined : await import('./metrics.js');
+  const metrics = metricsModule === undefined ? undefined : new metricsModule.Metrics(config.databaseUrl === null ? 1 : config.dbPoolMax);
   const meter: Meter = (port) => metrics?.meter(port) ?? port;
   const application = await openApplication({
-    store: { database: config },
+    store: { database: config, embedded },
     verifier: joseVerifier(config, metrics?.jwksObserver),
     policy: { requireIfMatch: config.requireIfMatch, idempotencyTtlSeconds: config.idempotencyTtlSeconds },
     changesRetentionDays: config.changesRetentionDays,
@@ -70,8 +73,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     { what: 'deletions older than CHANGES_RETENTION_DAYS', use: useCases.purgeOldDeletions },
   ], logger);
   let metricsServer: MetricsServer | undefined;
-  if (metrics !== undefined && config.metricsPort !== null && !cluster.isWorker) {
-    metricsServer = await startMetricsServer(config.host, config.metricsPort, renderRegistry(metrics.registry));
+  if (metricsModule !== undefined && metrics !== undefined && config.metricsPort !== null && !cluster.isWorker) {
+    metricsServer = await metricsModule.startMetricsServer(config.host, config.metricsPort, metricsModule.renderRegistry(metrics.registry));
     logger.info({ metrics_url: metricsServer.url }, `metrics on ${metricsServer.url}`);
   }
 

@@ -6,6 +6,7 @@ export { APPLICATION_NAME, connectPostgres, type ConnectOptions, type Sql } from
 export { DataDirInUseError, LOCK_FILE, lockDataDir, startTimeOf } from './postgres/data-dir-lock.js';
 export { type Database, type DatabaseConfig, isReachable, openDatabase } from './postgres/database.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded.js';
+export { migratedSnapshot, type Snapshot } from './postgres/embedded-snapshot.js';
 export { bounded, DEFAULT_DB_TIMEOUT_MS, type RepositoryOptions } from './postgres/bounded.js';
 export { isUnavailable } from './postgres/errors.js';
 export { listTasksQuery } from './postgres/keyset.js';

@@ -40,7 +40,9 @@ type LocalKeySet = ReturnType<typeof createLocalJWKSet>;
  * fetched is jose's JWKSNoMatchingKey.
  */
 export class StaleTolerantJwks {
-  readonly #remote: ReturnType<typeof createRemoteJWKSet>;
+  /** Made at the first asymmetric token: jose's makes a `Headers`, which loads undici (~0.1 s, several MB). */
+  #remote: ReturnType<typeof createRemoteJWKSet> | undefined;
+  readonly #makeRemote: () => ReturnType<typeof createRemoteJWKSet>;
   /** Written by jose after every successful fetch. */
   readonly #lastGood: Partial<ExportedJWKSCache> = {};
   readonly #maxStaleMs: number;
@@ -53,7 +55,8 @@ export class StaleTolerantJwks {
     this.#maxStaleMs = options.maxStaleSeconds * 1000;
     this.#retryAfterFailureMs = options.retryAfterFailureMs ?? RETRY_AFTER_FAILURE_MS;
     this.#observer = options.observer;
-    this.#remote = createRemoteJWKSet(new URL(options.url), {
+    const url = new URL(options.url); // an invalid URL still fails here, at start-up
+    this.#makeRemote = () => createRemoteJWKSet(url, {
       cooldownDuration: options.cooldownMs ?? COOLDOWN_MS,
       cacheMaxAge: options.cacheMaxAgeMs ?? CACHE_MAX_AGE_MS,
       timeoutDuration: options.timeoutMs ?? TIMEOUT_MS,
@@ -64,6 +67,7 @@ export class StaleTolerantJwks {
 
   /** A jose key getter: pass it to `jwtVerify`. */
   readonly key = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+    this.#remote ??= this.#makeRemote();
     try {
       return await this.#remote(header, token);
     } catch (error) {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { bounded } from './bounded.js';
 import { connectPostgres, type Sql } from './connect.js';
-import { startEmbeddedPostgres } from './embedded.js';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.js';
 
 export interface Database {
   readonly sql: Sql;
@@ -22,8 +22,12 @@ export interface DatabaseConfig {
   readonly dbPrepare: boolean;
 }
 
-/** The PostgreSQL server of DATABASE_URL, or else the embedded database under DATA_DIR. */
-export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+/**
+ * The PostgreSQL server of DATABASE_URL, or else the embedded database under DATA_DIR: the one
+ * `starting` (started early by `startEmbeddedPostgres(dataDir)`, so it opens while the caller
+ * loads its other modules), or one started here.
+ */
+export async function openDatabase(config: DatabaseConfig, starting?: Promise<EmbeddedPostgres>): Promise<Database> {
   if (config.databaseUrl !== null) {
     const warnings: string[] = [];
     const onDroppedParameters = (names: readonly string[]) =>
@@ -33,7 +37,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     return { sql, description: `PostgreSQL at ${hostname}:${port || 5432}${pathname}`, warnings, close: () => sql.end({ timeout: 5 }) };
   }
   const dataDir = resolve(config.dataDir);
-  const embedded = await startEmbeddedPostgres(dataDir);
+  const embedded = await (starting ?? startEmbeddedPostgres(dataDir));
   // Every client of the embedded server shares one session: one connection, or the pool hangs.
   const sql = connectPostgres(embedded.url, { max: 1, prepare: true, connectTimeoutSeconds: 30 });
   return {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { cp, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectPostgres } from './connect.js';
@@ -12,7 +12,13 @@ import { MIGRATIONS_DIR, migrate } from './migrate.js';
  * part of a first start) and copied for each new embedded database: a fresh DATA_DIR, every
  * test database. Kept as a directory (copied to disk) and as PGlite's tarball (loaded in
  * memory), under packages/infrastructure/.cache, named after what makes it: the PGlite
- * version and the migration files. A change to either makes a new one.
+ * version and the migration files. A change to either makes a new one. `npm install` makes it
+ * (the prepare script runs scripts/make-snapshot.mjs), so a first start does not run initdb.
+ *
+ * Made once even by processes starting together: one holds `<name>.lock` (kept fresh while it
+ * works, so only a dead maker's lock is taken over) and builds beside, flushes, then publishes
+ * with the tarball last; a published snapshot is never replaced, since new databases are being
+ * copied from it.
  */
 export interface Snapshot {
   readonly dir: string;
@@ -23,6 +29,7 @@ const CACHE_DIR = fileURLToPath(new URL('../../../.cache/', import.meta.url));
 /** Bump when the way a snapshot is made changes. */
 const FORMAT = '1';
 const BUILD_LOCK_STALE_MS = 120_000;
+const BUILD_LOCK_REFRESH_MS = 10_000;
 
 let made: Promise<Snapshot> | undefined;
 
@@ -54,10 +61,15 @@ async function findOrMake(): Promise<Snapshot> {
       if (await exists(snapshot.tarball)) return snapshot;
     }
   }
+  const refresh = setInterval(() => {
+    const now = new Date();
+    utimes(lock, now, now).catch(() => {});
+  }, BUILD_LOCK_REFRESH_MS);
   try {
     if (!(await exists(snapshot.tarball))) await make(snapshot);
     return snapshot;
   } finally {
+    clearInterval(refresh);
     await rm(lock, { force: true });
   }
 }
@@ -78,9 +90,20 @@ async function make(snapshot: Snapshot): Promise<void> {
   } finally {
     await thread.stop();
   }
-  await rm(snapshot.dir, { recursive: true, force: true });
+  // Made with fsync off: flushed before it is published, or a power cut could leave a
+  // published snapshot with empty files, copied into every new DATA_DIR after.
+  await flushTree(building);
+  await flush(`${building}.tar`);
+  if (await exists(snapshot.tarball)) {
+    // Published meanwhile by a maker that took this one's lock for dead: keep theirs.
+    await rm(building, { recursive: true, force: true });
+    await rm(`${building}.tar`, { force: true });
+    return;
+  }
+  await rm(snapshot.dir, { recursive: true, force: true }); // unpublished: left by a maker that died
   await rename(building, snapshot.dir);
   await rename(`${building}.tar`, snapshot.tarball); // last: its presence means the snapshot is whole
+  await flush(CACHE_DIR);
   for (const old of await readdir(CACHE_DIR)) {
     if (old.startsWith('pglite-') && !old.startsWith(snapshot.dir.slice(CACHE_DIR.length))) {
       await rm(join(CACHE_DIR, old), { recursive: true, force: true });
