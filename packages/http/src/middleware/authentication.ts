@@ -11,6 +11,9 @@ import type { RequestState } from '../state.js';
  * task routes check the caller again themselves (`requireUser`), so the two never have to agree.
  */
 export function isApiPath(path: string): boolean {
+  // Every route's own spelling: its first segment is `api` under any reading (nothing to decode,
+  // normalize or resolve before it), so the answer is the one below, without its allocations.
+  if (path.startsWith('/api/') || path === '/api') return true;
   let decoded = path;
   for (let round = 0; round < 3; round += 1) {
     const next = safeDecode(decoded);
