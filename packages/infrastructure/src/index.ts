@@ -16,3 +16,4 @@ export { PostgresTokenBuckets, type TakenToken } from './postgres/postgres-token
 export { PostgresUserRepository } from './postgres/postgres-user-repository.js';
 export { systemClock } from './system-clock.js';
 export { CachedTokenVerifier, type TokenCacheLimits } from './cache/cached-token-verifier.js';
+export { isoString } from './iso-time.js';

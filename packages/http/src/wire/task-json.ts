@@ -1,9 +1,9 @@
 import { MAX_TASK_ID, TITLE_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, type Task } from '@todo/domain';
+import { isoString } from '@todo/infrastructure';
 import * as v from 'valibot';
 import { codePoints, trimmedTitle } from './json-schema-hints.js';
 
 const timestamp = (description: string) => v.pipe(v.string(), v.isoTimestamp(), v.description(description));
-import { isoString } from './iso-time.js';
 
 /** A task on the wire: snake_case, timestamps ISO-8601 UTC with Z. */
 export const TaskJson = v.object({

@@ -1,3 +1,5 @@
+import { isoString } from '../iso-time.js';
+
 /**
  * timestamptz as PostgreSQL writes it (DateStyle ISO, any TimeZone):
  * `0015-01-10 00:00:00+00`, `2026-11-20 10:00:00.123456+05:30`, `1850-01-01 00:09:21+00:09:21`,
@@ -33,8 +35,11 @@ export function parseTimestamptz(text: string): Date {
 export const timestamptzType = {
   to: 1184,
   from: [1184],
-  /** A Date, or an ISO string already (a cursor's position key) passed on as it is. */
-  serialize: (value: Date | string) => (typeof value === 'string' ? value : value.toISOString()),
+  /**
+   * A Date, or an ISO string already (a cursor's position key) passed on as it is. A create
+   * sends four (the task's and the owner's timestamps): `isoString` is toISOString without its runtime call.
+   */
+  serialize: (value: Date | string) => (typeof value === 'string' ? value : isoString(value)),
   parse: parseTimestamptz,
 };
 

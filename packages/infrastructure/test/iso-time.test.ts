@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { propertyRuns } from '@todo/application/testing';
 import fc from 'fast-check';
-import { isoString } from '../src/wire/iso-time.js';
+import { isoString } from '../src/iso-time.js';
 
 describe('isoString', () => {
   it('is Date#toISOString for every date', () => {
