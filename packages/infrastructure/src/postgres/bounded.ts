@@ -56,13 +56,15 @@ function unavailable(cause: unknown): AppError {
   return typeof code === 'string' ? Object.assign(error, { cause_code: code }) : error;
 }
 
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof NO_ANSWER> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<typeof NO_ANSWER>((expire) => (timer = setTimeout(expire, ms, NO_ANSWER)))]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** `promise` (which must not reject: an Outcome) or NO_ANSWER after `ms`: one promise and one timer, no race. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof NO_ANSWER> {
+  return new Promise((settle) => {
+    const timer = setTimeout(settle, ms, NO_ANSWER);
+    void promise.then((value) => {
+      clearTimeout(timer);
+      settle(value);
+    });
+  });
 }
 
 /**
