@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
-import { sampleBackends, sampleProcess, startServer } from './processes.mjs';
+import { measureRun, startServer } from './processes.mjs';
 import { ensureDatabase, resetWrites, seed } from './seed.mjs';
 import { mintSyncToken, mintTokens, workloads } from './workloads.mjs';
 
@@ -63,13 +63,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     const order = servers.map((_, i) => servers[(i + round - 1) % servers.length]);
     for (const server of order) {
       if (workload.resetsWrites) await resetWrites(sql, w3MaxId, features);
-      if (WARMUP > 0) await drive(server, workload, WARMUP);
-      const backends = await sampleBackends(sql);
-      const watch = sampleProcess(server.pid);
-      const r = await drive(server, workload, DURATION);
-      const seen = watch.stop();
-      const database = await backends.stop();
-      const served = Math.max(1, r.requests.total);
+      const { result: r, seen, database, served } = await measureRun(sql, server, (seconds) => drive(server, workload, seconds), WARMUP, DURATION);
       const result = { node: seen.cpuMs / served, pg: database.cpuMs / served, rps: r.requests.average, bad: r.errors + r.timeouts + r.non2xx, load: loadavg()[0] };
       ((results[workload.name] ??= {})[server.name] ??= []).push(result);
       log(`round ${round} ${workload.name} ${server.name.padEnd(9)} node ${result.node.toFixed(3)} pg ${result.pg.toFixed(3)} ms/req  ${result.rps.toFixed(0)} req/s  bad ${result.bad}  load ${load()}`);

@@ -121,6 +121,21 @@ export async function sampleBackends(sql) {
   };
 }
 
+/**
+ * One measurement: `drive(seconds)` (autocannon) for the warm-up, discarded, then for the run, with the
+ * server's process tree and its PostgreSQL backends watched meanwhile. Gives autocannon's result, what
+ * sampleProcess and sampleBackends saw, and the requests answered (at least 1, to divide by).
+ */
+export async function measureRun(sql, server, drive, warmupSeconds, seconds) {
+  if (warmupSeconds > 0) await drive(warmupSeconds);
+  const backends = await sampleBackends(sql);
+  const watch = sampleProcess(server.pid);
+  const result = await drive(seconds);
+  const seen = watch.stop();
+  const database = await backends.stop();
+  return { result, seen, database, served: Math.max(1, result.requests.total) };
+}
+
 /** CPU time (user + system) a process has used, in ms (clock ticks are 1/100 s on Linux). */
 function cpuMs(pid) {
   try {

@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
-import { sampleBackends, sampleProcess, startServer } from './processes.mjs';
+import { measureRun, startServer } from './processes.mjs';
 import { ensureDatabase, resetWrites, seed } from './seed.mjs';
 import { mintSyncToken, mintTokens, workloads } from './workloads.mjs';
 
@@ -47,13 +47,7 @@ async function drive(server, workload, seconds) {
 
 /** Warm-up (discarded), then the measured run with the RSS of the server's process tree sampled. */
 async function measure(server, workload) {
-  if (WARMUP > 0) await drive(server, workload, WARMUP);
-  const backends = await sampleBackends(sql);
-  const watch = sampleProcess(server.pid);
-  const r = await drive(server, workload, DURATION);
-  const seen = watch.stop();
-  const database = await backends.stop();
-  const served = Math.max(1, r.requests.total);
+  const { result: r, seen, database, served } = await measureRun(sql, server, (seconds) => drive(server, workload, seconds), WARMUP, DURATION);
   return {
     rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
     errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, total: r.requests.total,
