@@ -36,13 +36,14 @@ export function taskRoutes(router: Router, useCases: UseCases, cursors: CursorCo
     const after = query.cursor === undefined ? null : cursors.decode(scope, query.cursor);
     const page = await useCases.listTasks.execute(owner, { ...scope, limit: query.limit ?? null, after });
     if (page.tasks.length === 0) await useCases.authenticate.recheck(owner);
-    const body = JSON.stringify({
+    // Serialised and encoded once, here: the weak ETag is over exactly the bytes sent (hashing the
+    // string would encode it a second time, and Node a third when writing it behind the headers).
+    const body = Buffer.from(JSON.stringify({
       data: page.tasks.map(toTaskJson),
       meta: { count: page.tasks.length, next_cursor: page.next === null ? null : cursors.encode(scope, page.next) },
-    });
-    // Serialised once, here: the weak ETag is over exactly the bytes sent.
+    }));
     if (notModified(ctx, listEtag(body))) return;
-    ctx.type = 'application/json';
+    ctx.type = 'application/json'; // before the body: a Buffer would otherwise be typed application/octet-stream
     ctx.body = body;
   });
 

@@ -10,7 +10,8 @@ export function taskEtag(task: Task): string {
   return `"${task.id}.${task.version}"`;
 }
 
-export function listEtag(body: string): string {
+/** `body`: the UTF-8 bytes sent. */
+export function listEtag(body: Uint8Array): string {
   return `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 }
 
