@@ -7,6 +7,7 @@ export { ListTasks, type TaskPage } from './tasks/list-tasks.js';
 export { ToggleTaskCompletion } from './tasks/toggle-task-completion.js';
 export { UpdateTask } from './tasks/update-task.js';
 export { DeleteUser } from './users/delete-user.js';
+export { ListUserTasks } from './users/list-user-tasks.js';
 export { PurgeExpiredKeys } from './tasks/purge-expired-keys.js';
 export { DEFAULT_WRITE_POLICY, type WritePolicy } from './tasks/write-policy.js';
 export { SyncTasks, DEFAULT_SYNC_PAGE, type SyncPage, type SyncRequest } from './tasks/sync-tasks.js';

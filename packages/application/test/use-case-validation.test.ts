@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { AppError, type TaskInput, type TaskPatchInput } from '@todo/domain';
 import fc from 'fast-check';
-import { CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, type TaskQuery, ToggleTaskCompletion, UpdateTask } from '../src/index.js';
+import { CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, ListUserTasks, type TaskQuery, ToggleTaskCompletion, UpdateTask } from '../src/index.js';
 import { draft, inMemoryStore, manualClock, type Store } from '../testing/index.js';
 
 /** The fields an AppError('VALIDATION') names, sorted; anything else is rethrown. */
@@ -109,6 +109,7 @@ describe('use-cases called directly refuse invalid input with details, before th
       assert.deepEqual(await refusedFields(new ListTasks(store.tasks).execute(owner, listAll)), ['user']);
       assert.deepEqual(await refusedFields(new GetTask(store.tasks).execute(owner, 1)), ['user']);
       assert.deepEqual(await refusedFields(new DeleteUser(store.users).execute(owner)), ['user']);
+      assert.deepEqual(await refusedFields(new ListUserTasks(store.users, store.tasks).execute(owner)), ['user']);
     }
   });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { AppError } from '@todo/domain';
 import {
-  Authenticate, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, type TokenClaims, ToggleTaskCompletion, UpdateTask,
+  Authenticate, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, ListUserTasks, type TokenClaims, ToggleTaskCompletion, UpdateTask,
 } from '../src/index.js';
 import { draft, inMemoryStore, manualClock, T0, type Store } from '../testing/index.js';
 
@@ -69,6 +69,21 @@ describe('task use-cases', () => {
     await new DeleteUser(store.users).execute('gone');
     assert.equal(await store.users.find('gone'), null);
     await assert.rejects(new DeleteUser(store.users).execute('gone'), rejects('NOT_FOUND'));
+  });
+
+  it('ListUserTasks gives every task oldest first, [] for a known user without tasks, NOT_FOUND for one never seen', async () => {
+    const listUserTasks = new ListUserTasks(store.users, store.tasks);
+    const create = new CreateTask(store.tasks, clock);
+    for (const title of ['first', 'second', 'third']) {
+      await create.execute('owner', draft(title));
+      clock.advance(1000);
+    }
+    await create.execute('someone else', draft('not theirs'));
+    assert.deepEqual((await listUserTasks.execute('owner')).map((task) => task.title), ['first', 'second', 'third']);
+    await store.users.upsert({ id: 'idle', email: null, name: null }, T0);
+    assert.deepEqual(await listUserTasks.execute('idle'), []);
+    await assert.rejects(listUserTasks.execute('never seen'), rejects('NOT_FOUND', 'User not found'));
+    await assert.rejects(listUserTasks.execute(''), rejects('VALIDATION'));
   });
 });
 

@@ -133,11 +133,8 @@ async function run(argv: string[], io: CommandLineIo, loaded: (config: Config) =
       );
       return;
     case 'tasks':
-      return withApplication(config, io, async ({ useCases, users }) => {
-        // Like delete-user: a user the service never saw is an error, not an empty list.
-        if ((await users.find(userId!)) === null) throw new AppError('NOT_FOUND', 'User not found');
-        const page = await useCases.listTasks.execute(userId!, { status: 'all', sort: 'created', order: 'asc', limit: null, after: null });
-        for (const task of page.tasks) io.out(JSON.stringify(toTaskJson(task)));
+      return withApplication(config, io, async ({ useCases }) => {
+        for (const task of await useCases.listUserTasks.execute(userId!)) io.out(JSON.stringify(toTaskJson(task)));
       });
     case 'delete-user':
       return withApplication(config, io, async ({ useCases }) => {

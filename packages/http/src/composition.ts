@@ -40,8 +40,6 @@ export interface StartupLog {
 
 export interface Application {
   readonly useCases: UseCases;
-  /** The users as stored: the CLI tells a user the service never saw from one without tasks. */
-  readonly users: UserRepository;
   /** Whether the store answers now. */
   isReachable(): Promise<boolean>;
   /** Migrations this start applied (none for ready-made repositories). */
@@ -102,7 +100,6 @@ export async function openApplication(options: ApplicationOptions): Promise<Appl
   let closed = false;
   return {
     useCases,
-    users: container.get(PORTS.UserRepository),
     isReachable: () => reachable(),
     migrations,
     description,

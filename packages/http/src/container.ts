@@ -1,5 +1,5 @@
 import {
-  Authenticate, type Clock, CreateTask, DEFAULT_WRITE_POLICY, DeleteTask, DeleteUser, GetTask, ListTasks, PurgeExpiredKeys, PurgeOldDeletions,
+  Authenticate, type Clock, CreateTask, DEFAULT_WRITE_POLICY, DeleteTask, DeleteUser, GetTask, ListTasks, ListUserTasks, PurgeExpiredKeys, PurgeOldDeletions,
   SyncTasks, type TaskRepository, ToggleTaskCompletion, type TokenVerifier, UpdateTask, type UserRepository, type WritePolicy,
 } from '@todo/application';
 import {
@@ -73,6 +73,10 @@ export function bindUseCases(c: Container, policy: WritePolicy = DEFAULT_WRITE_P
     [PORTS.TaskRepository, PORTS.Clock],
   );
   c.bind(DeleteUser).toResolvedValue((users: UserRepository) => new DeleteUser(users), [PORTS.UserRepository]);
+  c.bind(ListUserTasks).toResolvedValue(
+    (users: UserRepository, tasks: TaskRepository) => new ListUserTasks(users, tasks),
+    [PORTS.UserRepository, PORTS.TaskRepository],
+  );
 }
 
 /** A port as it is, or wrapped (the metrics count its statements). */
@@ -128,6 +132,7 @@ export function resolveUseCases(c: Container): UseCases {
     toggleTaskCompletion: c.get(ToggleTaskCompletion),
     deleteTask: c.get(DeleteTask),
     deleteUser: c.get(DeleteUser),
+    listUserTasks: c.get(ListUserTasks),
     purgeExpiredKeys: c.get(PurgeExpiredKeys),
     syncTasks: c.get(SyncTasks),
     purgeOldDeletions: c.get(PurgeOldDeletions),

@@ -1,5 +1,5 @@
 import type {
-  Authenticate, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, PurgeExpiredKeys, PurgeOldDeletions, SyncTasks, ToggleTaskCompletion,
+  Authenticate, CreateTask, DeleteTask, DeleteUser, GetTask, ListTasks, ListUserTasks, PurgeExpiredKeys, PurgeOldDeletions, SyncTasks, ToggleTaskCompletion,
   UpdateTask,
 } from '@todo/application';
 
@@ -13,6 +13,7 @@ export interface UseCases {
   readonly toggleTaskCompletion: ToggleTaskCompletion;
   readonly deleteTask: DeleteTask;
   readonly deleteUser: DeleteUser;
+  readonly listUserTasks: ListUserTasks;
   readonly purgeExpiredKeys: PurgeExpiredKeys;
   readonly syncTasks: SyncTasks;
   readonly purgeOldDeletions: PurgeOldDeletions;
