@@ -17,9 +17,8 @@ interface KeysetOrder {
  * exactly as in its index (migrations/0001_init.sql), and the position test is one row
  * comparison, so a page is an index range scan.
  */
-function keysetOrder(sql: Sql, query: TaskQuery): KeysetOrder {
+function keysetOrder(sql: Sql, query: TaskQuery, fixed: FixedFragments): KeysetOrder {
   const ascending = query.order === 'asc';
-  const fixed = fixedFragments(sql);
   const by = fixed.by[query.sort][query.order];
   if (query.after === null) return { by, after: fixed.empty };
   const { column, value } = sortKey(sql, query.sort, ascending);
@@ -71,8 +70,9 @@ function fixedFragments(sql: Sql): FixedFragments {
 
 /** The listing statement, as a fragment: run by the repository, explained by the plan tests. */
 export function listTasksQuery(sql: Sql, owner: UserId, query: TaskQuery): Fragment {
-  const order = keysetOrder(sql, query);
-  const empty = fixedFragments(sql).empty;
+  const fixed = fixedFragments(sql);
+  const order = keysetOrder(sql, query, fixed);
+  const { empty } = fixed;
   const status = query.status === 'all' ? empty : sql`and completed = ${query.status === 'completed'}`;
   const limit = query.limit === null ? empty : sql`limit ${query.limit}`;
   return sql`select * from tasks where user_id = ${owner} ${status} ${order.after} order by ${order.by} ${limit}`;
