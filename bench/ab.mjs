@@ -64,9 +64,9 @@ for (let round = 1; round <= ROUNDS; round++) {
     for (const server of order) {
       if (workload.resetsWrites) await resetWrites(sql, w3MaxId, features);
       const { result: r, seen, database, served } = await measureRun(sql, server, (seconds) => drive(server, workload, seconds), WARMUP, DURATION);
-      const result = { node: seen.cpuMs / served, pg: database.cpuMs / served, rps: r.requests.average, bad: r.errors + r.timeouts + r.non2xx, load: loadavg()[0] };
+      const result = { node: seen.cpuMs / served, pg: database.cpuMs / served, rps: r.requests.average, bad: r.errors + r.timeouts + r.non2xx, rss: seen.peakMb, load: loadavg()[0] };
       ((results[workload.name] ??= {})[server.name] ??= []).push(result);
-      log(`round ${round} ${workload.name} ${server.name.padEnd(9)} node ${result.node.toFixed(3)} pg ${result.pg.toFixed(3)} ms/req  ${result.rps.toFixed(0)} req/s  bad ${result.bad}  load ${load()}`);
+      log(`round ${round} ${workload.name} ${server.name.padEnd(9)} node ${result.node.toFixed(3)} pg ${result.pg.toFixed(3)} ms/req  ${result.rps.toFixed(0)} req/s  peak ${result.rss.toFixed(0)} MB  bad ${result.bad}  load ${load()}`);
     }
   }
 }
@@ -82,7 +82,7 @@ for (const [name, by] of Object.entries(results)) {
     // The PostgreSQL work of a request is the same for every build (same statements): Node over
     // PostgreSQL CPU, run by run, takes out much of what the machine's other load does to both.
     const perPg = runs.map((r) => r.node / r.pg);
-    console.log(`  ${s.name.padEnd(12)} node ${median(runs.map((r) => r.node)).toFixed(3)} pg ${median(runs.map((r) => r.pg)).toFixed(3)} ms/req, node/pg ${median(perPg).toFixed(3)}` +
+    console.log(`  ${s.name.padEnd(12)} node ${median(runs.map((r) => r.node)).toFixed(3)} pg ${median(runs.map((r) => r.pg)).toFixed(3)} ms/req, node/pg ${median(perPg).toFixed(3)}, peak RSS ${median(runs.map((r) => r.rss)).toFixed(0)} MB` +
       (s === servers[0] ? '' : `  node/${servers[0].name} per round ${ratios.map((r) => r.toFixed(2)).join(' ')}, median ${median(ratios).toFixed(3)}`));
   }
 }

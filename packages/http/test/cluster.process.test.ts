@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createServerDatabase, serverSkip } from '@todo/infrastructure/testing';
-import { type JsonLog, jsonLog, MAIN_JS } from '../testing/index.js';
+import { type JsonLog, jsonLog, MAIN_JS, NODE_FLAGS } from '../testing/index.js';
 
 
 interface Started extends JsonLog {
@@ -15,7 +15,7 @@ interface Started extends JsonLog {
 
 /** main.js as it runs in production, on a free port, its JSON log lines collected. */
 function startMain(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [MAIN_JS], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, MAIN_JS], {
     env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LOCK_FILE, lockDataDir } from '@todo/infrastructure';
 import { serverSkip, serverUrl } from '@todo/infrastructure/testing';
-import { childEnv, MAIN_JS } from '../testing/index.js';
+import { childEnv, MAIN_JS, NODE_FLAGS } from '../testing/index.js';
 
 const PASSWORD = 's3cret-pw';
 /**
@@ -33,7 +33,7 @@ interface Outcome {
 
 async function runMain(env: Record<string, string>, cwd: string): Promise<Outcome> {
   const started = performance.now();
-  const child = spawn(process.execPath, [MAIN_JS], { cwd, env: childEnv({ NODE_ENV: 'production', BETTER_AUTH_SECRET: 'x'.repeat(40), ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, MAIN_JS], { cwd, env: childEnv({ NODE_ENV: 'production', BETTER_AUTH_SECRET: 'x'.repeat(40), ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -6,6 +6,13 @@ import { runCommandLine } from '../src/command-line.js';
 const distSrc = fileURLToPath(new URL('../src/', import.meta.url));
 export const MAIN_JS = `${distSrc}main.js`;
 export const CLI_JS = `${distSrc}cli.js`;
+/**
+ * The test run's own WebAssembly setting, passed to the service processes it starts: `npm test`
+ * runs with --liftoff-only, so the embedded database's code stays on V8's baseline compiler
+ * instead of being compiled again by the optimising one in the background, which a process that
+ * lives for seconds never pays back (a quarter of a service start's CPU). Production keeps V8's default.
+ */
+export const NODE_FLAGS = process.execArgv.filter((flag) => flag === '--liftoff-only');
 
 export interface ServiceProcess {
   readonly url: string;
@@ -65,7 +72,7 @@ export function jsonLog(child: ChildProcess): JsonLog {
  * `wrapper` runs it under another command (`strace …`): the child is then that command.
  */
 export async function startServiceProcess(env: Record<string, string>, cwd: string, wrapper: string[] = []): Promise<ServiceProcess> {
-  const [command, ...args] = [...wrapper, process.execPath, MAIN_JS];
+  const [command, ...args] = [...wrapper, process.execPath, ...NODE_FLAGS, MAIN_JS];
   const child = spawn(command!, args, { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const log = jsonLog(child);
   const logs = log.lines;
@@ -100,7 +107,7 @@ export interface CliResult {
 
 /** The CLI as a process: what proves its exit code, its streams and its ./.env reach the shell. */
 export async function runCli(args: string[], env: Record<string, string>, cwd: string): Promise<CliResult> {
-  const child = spawn(process.execPath, [CLI_JS, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI_JS, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
