@@ -13,6 +13,8 @@ const CANCEL_GRACE_MS = 1000;
 type Outcome<T> = { readonly done: true; readonly value: T } | { readonly done: false; readonly error: unknown };
 const NO_ANSWER = Symbol('no answer');
 const RESEND_MS = 100;
+/** How often a pipelined statement past its time is checked for having become the active one. */
+const PIPELINE_POLL_MS = 10;
 
 /**
  * Runs ONE statement within `timeoutMs` (the one timeout of a request's database work).
@@ -72,13 +74,16 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof NO_ANSWE
  * rejects when the cancel connection fails (server down): nobody could catch that. The
  * canceller it calls returns the promise, so it is called directly; a failed cancel only
  * means the statement's own outcome decides.
- * A statement pipelined behind another one is cancelled by the driver when it becomes the
- * active one; a CancelRequest that reaches the backend between two statements is ignored by
- * PostgreSQL, so it is sent again, every RESEND_MS, while the statement is active and unsettled.
- * Returns the function that stops resending.
+ * A statement not sent yet is dropped from the driver's queue; an active one gets a
+ * CancelRequest. One sent behind another on its connection (pipelined) is left alone until
+ * it is the active one: the driver's own deferred cancel skips the pipelined statements
+ * marked cancelled and so, with two or more in a row, hands their results to the statements
+ * after them (connection.js, ReadyForQuery). A CancelRequest that reaches the backend between
+ * two statements is ignored by PostgreSQL, so it is sent again, every RESEND_MS, while the
+ * statement is active and unsettled. Returns the function that stops.
  */
 function cancel(statement: { cancel(): void }): () => void {
-  const query = statement as unknown as { canceller?: ((q: unknown) => Promise<void>) | null; active?: boolean };
+  const query = statement as unknown as { canceller?: ((q: unknown) => Promise<void>) | null; active?: boolean; state?: unknown };
   const canceller = query.canceller;
   if (typeof canceller !== 'function') {
     statement.cancel();
@@ -86,7 +91,14 @@ function cancel(statement: { cancel(): void }): () => void {
   }
   query.canceller = null;
   const send = () => void canceller(statement).catch(() => {});
-  send();
-  const resend = setInterval(() => query.active === true && send(), RESEND_MS);
-  return () => clearInterval(resend);
+  const sent = query.state !== undefined && query.state !== null;
+  const now = !sent || query.active === true;
+  if (now) send();
+  let since = now ? Date.now() : -Infinity;
+  const watch = setInterval(() => {
+    if (query.active !== true || Date.now() - since < RESEND_MS) return;
+    since = Date.now();
+    send();
+  }, PIPELINE_POLL_MS);
+  return () => clearInterval(watch);
 }

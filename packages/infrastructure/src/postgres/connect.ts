@@ -6,6 +6,12 @@ import { timestamptzType } from './timestamptz.js';
 export type Sql = postgres.Sql;
 
 /**
+ * Short: a statement pipelined behind others is cancelled only once it is the active one
+ * (see bounded.ts), one after the other, and the last must still be within the cancel's grace.
+ */
+const PIPELINE_DEPTH = 4;
+
+/**
  * This process's connections say who they are in pg_stat_activity, uniquely: shutdown cancels
  * the statements still running under this name, and only ours (see cancelStatementsOf).
  */
@@ -32,10 +38,9 @@ export function connectPostgres(url: string, options: ConnectOptions): Sql {
   return postgres(understood, {
     max: options.max,
     prepare: options.prepare,
-    // At most one statement queued behind another on a connection: the driver sends the cancel
-    // of a queued one only once it is active, and with several queued and cancelled it
-    // hands results to the wrong statements (connection.js, ReadyForQuery).
-    ...({ max_pipeline: 1 } as object), // read by postgres.js 3.4.9, missing from its types
+    // Up to PIPELINE_DEPTH statements sent behind the active one on a busy connection (when
+    // every connection is busy): one write and one wake-up of the backend for several.
+    ...({ max_pipeline: PIPELINE_DEPTH } as object), // read by postgres.js 3.4.9, missing from its types
     connect_timeout: options.connectTimeoutSeconds ?? 5,
     idle_timeout: 60,
     // No array-type lookup query on each new connection: we use no custom array types, and a
