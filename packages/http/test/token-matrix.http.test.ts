@@ -145,6 +145,19 @@ describe('bearer tokens through the real app (PostgREST-style matrix)', () => {
     assert.equal(upserts() - before, 1, 'only the renamed claims cost an upsert');
     assert.deepEqual(await counted.store.users.find('sync'), { id: 'sync', email: 'sync@example.com', name: 'Synced' });
   });
+
+  it('an empty list of a user whose row is there reads it and writes nothing; a row deleted meanwhile is written again', async () => {
+    const token = await hs(good('empty', { email: 'empty@example.com', name: 'Empty' }));
+    const list = async () => assert.equal((await api.request('/api/tasks', { headers: { Authorization: `Bearer ${token}` } })).status, 200);
+    await list();
+    const from = counted.calls.length;
+    await list();
+    await list();
+    assert.deepEqual(counted.calls.slice(from).filter((call) => call.startsWith('users.')), ['users.find', 'users.find']);
+    assert.equal(await counted.store.users.delete('empty'), true);
+    await list();
+    assert.deepEqual(await counted.store.users.find('empty'), { id: 'empty', email: 'empty@example.com', name: 'Empty' });
+  });
 });
 
 describe('a JWKS that cannot be reached', () => {

@@ -32,11 +32,13 @@ export class Authenticate {
   /**
    * Called when a request of this user found nothing (an empty list, a 404): their row may
    * have been deleted (`cli delete-user`, another process) while this process remembers it
-   * as written. Writes it again with the claims last seen: one round trip, and only then.
+   * as written. A read; only a row found missing is written again, with the claims last seen
+   * (an upsert of an existing row would still lock it: a write and a WAL flush per empty list).
    */
   async recheck(id: UserId): Promise<void> {
     const fingerprint = this.#synced.get(id);
     if (fingerprint === undefined) return; // not remembered: this request has just written it
+    if ((await this.#users.find(id)) !== null) return;
     const [email, name] = JSON.parse(fingerprint) as [string | null, string | null];
     await this.#users.upsert({ id, email, name }, this.#clock.now());
   }
