@@ -89,20 +89,26 @@ function probeHealth(service: ServiceProcess): { stop(): Promise<Answer[]> } {
 
 type Outcome = { exited: number | null; at: number } | { recovered: true } | { hung: true };
 
-/** After a disk fault (and its fix, if any): a create succeeds again, or the service exits; `hung` past `until`. */
+/**
+ * After a disk fault (and its fix, if any): a create succeeds again, or the service exits; `hung` past `until`.
+ * The creates stop once it is decided (they kept the test file running until `until` after an exit).
+ */
 async function outcome(service: ServiceProcess, auth: Record<string, string>, until: number): Promise<Outcome> {
+  let decided = false;
   const exited = new Promise<Outcome>((settle) => {
     if (service.child.exitCode !== null) settle({ exited: service.child.exitCode, at: Date.now() });
     service.child.once('exit', (code) => settle({ exited: code, at: Date.now() }));
   });
   const recovered = (async (): Promise<Outcome> => {
-    while (Date.now() < until) {
+    while (!decided && Date.now() < until) {
       if ((await create(service, auth, 'after the disk came back').catch(() => 0)) === 201) return { recovered: true };
       await new Promise((later) => setTimeout(later, 200));
     }
     return { hung: true };
   })();
-  return Promise.race([exited, recovered]);
+  const result = await Promise.race([exited, recovered]);
+  decided = true;
+  return result;
 }
 
 /**
