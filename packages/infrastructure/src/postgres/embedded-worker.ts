@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { panicIn } from './backend-messages.js';
 
 /**
  * The embedded database's own thread: PGlite (synchronous WebAssembly) and the socket server
@@ -120,23 +121,6 @@ function watchStatements(db: PGlite): void {
     const panic = chunks.length === 0 ? null : panicIn(Buffer.concat(chunks));
     if (panic !== null) send({ type: 'broken', reason: `PostgreSQL stopped: ${panic}` });
   };
-}
-
-/** The message of an ErrorResponse of severity PANIC among these backend messages, or null. */
-export function panicIn(messages: Buffer): string | null {
-  for (let at = 0; at + 5 <= messages.length; at += 1 + messages.readInt32BE(at + 1)) {
-    if (messages[at] !== 0x45) continue; // 'E'
-    const fields = new Map<string, string>();
-    const end = Math.min(messages.length, at + 1 + messages.readInt32BE(at + 1));
-    for (let field = at + 5; field < end && messages[field] !== 0;) {
-      const stop = messages.indexOf(0, field + 1);
-      if (stop === -1 || stop >= end) break;
-      fields.set(String.fromCharCode(messages[field]!), messages.toString('utf8', field + 1, stop));
-      field = stop + 1;
-    }
-    if ((fields.get('V') ?? fields.get('S')) === 'PANIC') return fields.get('M') ?? 'PANIC';
-  }
-  return null;
 }
 
 function send(event: WorkerEvent, transfer: ArrayBuffer[] = []): void {
