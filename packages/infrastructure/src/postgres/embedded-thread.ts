@@ -64,7 +64,7 @@ export class DatabaseThread {
       workerData: input,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
-    const where = input.dataDir ?? 'memory';
+    const where = input.dataDir;
     const ready = new Promise<string>((resolve, reject) => {
       worker.on('message', (event: WorkerEvent) => event.type === 'ready' && resolve(event.url));
       worker.once('error', reject);
@@ -76,20 +76,6 @@ export class DatabaseThread {
       await worker.terminate();
       throw new AppError('UNAVAILABLE', `The embedded database in ${where} could not start`, { cause: error });
     }
-  }
-
-  /** The whole data directory as a tarball (PGlite's `dumpDataDir`). */
-  async dump(): Promise<Uint8Array> {
-    const dumped = new Promise<Uint8Array>((resolve) => {
-      const listen = (event: WorkerEvent) => {
-        if (event.type !== 'dumped') return;
-        this.worker.off('message', listen);
-        resolve(event.tarball);
-      };
-      this.worker.on('message', listen);
-    });
-    this.command({ type: 'dump' });
-    return dumped;
   }
 
   /** A clean shutdown (a checkpoint), or the thread is terminated when it does not come within 10 s. */

@@ -10,10 +10,8 @@ import { panicIn } from './backend-messages.js';
  * postgres.js connects to. A long or wedged statement blocks this thread only, never HTTP.
  */
 export interface WorkerInput {
-  /** A directory on disk, or null for a database in memory. */
-  readonly dataDir: string | null;
-  /** A data directory tarball (from `dumpDataDir`) to start an in-memory database from. */
-  readonly tarball: Uint8Array | null;
+  /** The data directory. */
+  readonly dataDir: string;
   /** Flush the WAL to disk at every commit (fdatasync), as PostgreSQL does by default. */
   readonly durable: boolean;
 }
@@ -24,10 +22,9 @@ export type WorkerEvent =
   | { type: 'io-error'; code: string; syscall: string }
   /** PostgreSQL answered PANIC (it cannot go on), or PGlite threw out of a statement. */
   | { type: 'broken'; reason: string }
-  | { type: 'dumped'; tarball: Uint8Array }
   | { type: 'stopped' };
 
-export type WorkerCommand = { type: 'ping' } | { type: 'dump' } | { type: 'stop' };
+export type WorkerCommand = { type: 'ping' } | { type: 'stop' };
 
 /** Errors of the disk itself: PostgreSQL cannot go on writing its WAL after one of these. */
 const IO_FAULTS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']);
@@ -123,26 +120,18 @@ function watchStatements(db: PGlite): void {
   };
 }
 
-function send(event: WorkerEvent, transfer: ArrayBuffer[] = []): void {
-  parentPort!.postMessage(event, transfer);
+function send(event: WorkerEvent): void {
+  parentPort!.postMessage(event);
 }
 
 async function main(input: WorkerInput): Promise<void> {
-  const db = input.dataDir === null
-    ? new PGlite({ startParams: startParams(false), ...(input.tarball && { loadDataDir: new Blob([input.tarball]) }) })
-    : new PGlite({ fs: new FlushingNodeFS(input.dataDir), startParams: startParams(input.durable) });
+  const db = new PGlite({ fs: new FlushingNodeFS(input.dataDir), startParams: startParams(input.durable) });
   await db.waitReady;
   watchStatements(db);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
   await server.start();
   parentPort!.on('message', (command: WorkerCommand) => {
     if (command.type === 'ping') send({ type: 'pong' });
-    if (command.type === 'dump') {
-      void db.dumpDataDir('none').then(async (file) => {
-        const tarball = new Uint8Array(await file.arrayBuffer());
-        send({ type: 'dumped', tarball }, [tarball.buffer as ArrayBuffer]);
-      });
-    }
     if (command.type === 'stop') {
       void (async () => {
         await server.stop();
