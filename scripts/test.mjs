@@ -15,7 +15,7 @@ import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, writ
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const GROUP_SIZE = 8;
+const GROUP_SIZE = 15;
 /** Processes at a time: the groups are CPU-bound, the process files mostly wait. */
 const CONCURRENCY = 4;
 
