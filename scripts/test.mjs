@@ -6,7 +6,7 @@
 //   node scripts/test.mjs <file.test.js>…   only these (the same grouping)
 //
 // A `*.process.test.js` file keeps a process of its own: it starts services and signals them,
-// and mostly waits, so it runs beside the others and starts first. The other files of a
+// and mostly waits, so it runs beside the others and starts first (so do the few in RUN_ALONE). The other files of a
 // package share a process, at most GROUP_SIZE to one, in name order; their tests run one file
 // after another, as they would alone (each file opens its own databases, and no file sets
 // anything global). A file still runs alone as before: `node --test <file>`.
@@ -16,6 +16,11 @@ import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const GROUP_SIZE = 15;
+/**
+ * Files that are not process files but spend tens of seconds waiting (on timeouts, and with
+ * TEST_DATABASE_URL on the server): alone, they wait beside the others instead of holding up a group.
+ */
+const RUN_ALONE = ['database-faults.http.test.js', 'properties.http.test.js'];
 /** Processes at a time: the groups are CPU-bound, the process files mostly wait. */
 const CONCURRENCY = 4;
 
@@ -61,9 +66,9 @@ function allTestFiles() {
   }).sort();
 }
 
-/** Process files first (one each), then each package's other files in groups of GROUP_SIZE. */
+/** Process files (and RUN_ALONE) first, one each, then each package's other files in groups of GROUP_SIZE. */
 function plan(testFiles) {
-  const alone = testFiles.filter((file) => file.endsWith('.process.test.js'));
+  const alone = testFiles.filter((file) => file.endsWith('.process.test.js') || RUN_ALONE.includes(basename(file)));
   const byPackage = new Map();
   for (const file of testFiles.filter((file) => !alone.includes(file))) {
     const name = relative(join(root, 'packages'), file).split('/')[0];
