@@ -28,6 +28,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const entries = join(root, 'node_modules', '.cache', 'tasks-api', 'test-processes');
 const given = process.argv.slice(2);
 const files = given.length > 0 ? given.map((file) => resolve(file)) : allTestFiles();
+const missing = RUN_ALONE.filter((name) => given.length === 0 && !files.some((file) => basename(file) === name));
+if (missing.length > 0) throw new Error(`scripts/test.mjs: RUN_ALONE names no test file: ${missing.join(', ')} (renamed?)`);
 
 rmSync(entries, { recursive: true, force: true });
 mkdirSync(entries, { recursive: true });
