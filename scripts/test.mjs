@@ -6,9 +6,9 @@
 //   node scripts/test.mjs <file.test.js>…   only these (the same grouping)
 //
 // A `*.process.test.js` file keeps a process of its own: it starts services and signals them,
-// and mostly waits, so it runs beside the others and starts first (so do the few in RUN_ALONE). The other files of a
-// package share a process, at most GROUP_SIZE to one, in name order; their tests run one file
-// after another, as they would alone (each file opens its own databases, and no file sets
+// and mostly waits, so it runs beside the others and starts first (so do the few in RUN_ALONE).
+// The other files of a package share a process, at most GROUP_SIZE to one; their tests run one
+// file after another, as they would alone (each file opens its own databases, and no file sets
 // anything global). A file still runs alone as before: `node --test <file>`.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const entries = join(root, 'node_modules', '.cache', 'tasks-api', 'test-processes');
 const given = process.argv.slice(2);
 const files = given.length > 0 ? given.map((file) => resolve(file)) : allTestFiles();
-const missing = RUN_ALONE.filter((name) => given.length === 0 && !files.some((file) => basename(file) === name));
+const missing = given.length > 0 ? [] : RUN_ALONE.filter((name) => !files.some((file) => basename(file) === name));
 if (missing.length > 0) throw new Error(`scripts/test.mjs: RUN_ALONE names no test file: ${missing.join(', ')} (renamed?)`);
 
 rmSync(entries, { recursive: true, force: true });
@@ -45,9 +45,9 @@ const { status, signal } = spawnSync(process.execPath, args, { stdio: 'inherit',
 process.exitCode = status ?? (signal === null ? 1 : 128);
 
 /**
- * The tests' temporary directories (DATA_DIRs, fixtures) in memory where the machine has
- * /dev/shm and TMPDIR is not set: a first start's copy of the snapshot flushes 1,000 files,
- * which on a real disk cost half a second of system time per service the tests start.
+ * The tests' temporary directories (DATA_DIRs, throwaway databases, fixtures) in memory where
+ * the machine has /dev/shm and TMPDIR is not set: a first start's copy of the snapshot flushes
+ * 1,000 files, which on a real disk cost half a second of system time per service the tests start.
  */
 function scratchInMemory() {
   if (process.env.TMPDIR !== undefined) return {};

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
@@ -32,6 +32,8 @@ describe('the snapshot made at install time', () => {
     assert.match(stderr, /^Embedded database snapshot ready \(\d+\.\d s\)\.\n$/);
     const snapshot = await migratedSnapshot(); // the same one: found, not made again
     assert.ok((await stat(join(snapshot.dir, 'PG_VERSION'))).isFile());
+    const cache = await readdir(dirname(snapshot.dir));
+    assert.deepEqual(cache.filter((name) => name.startsWith('pglite-')), [basename(snapshot.dir)], 'only it: no build left beside it, no older one');
   });
 
   it('does nothing, and does not fail the install, without the compiled code', async () => {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectPostgres } from '../src/postgres/connect.js';
-import { startEmbeddedPostgres, THROWAWAY_PREFIX, throwawayParent } from '../src/postgres/embedded.js';
+import { startEmbeddedPostgres, THROWAWAY_PREFIX } from '../src/postgres/embedded.js';
 
-// A throwaway embedded database (tests) is a copy of the snapshot in memory: it must not outlive
+// A throwaway embedded database (tests) is a copy of the snapshot in the temp directory (/dev/shm under npm test): it must not outlive
 // its process, even one that died without stopping it.
 
 describe('a throwaway embedded database', () => {
@@ -14,7 +15,7 @@ describe('a throwaway embedded database', () => {
   let live: ReturnType<typeof spawn>;
   const left: string[] = [];
   before(async () => {
-    parent = await throwawayParent();
+    parent = tmpdir();
     live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
   });
   after(async () => {

@@ -61,7 +61,8 @@ function isHeldBy(recorded: string, pid: number): boolean {
   return started === undefined || now === null || started === now;
 }
 
-function isAlive(pid: number): boolean {
+/** The process runs (it may belong to another user: EPERM). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

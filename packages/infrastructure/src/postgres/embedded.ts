@@ -1,11 +1,10 @@
-import { constants } from 'node:fs';
-import { access, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '@todo/domain';
 import { copyTree, installSnapshot, isInitialized, migratedSnapshot } from './embedded-snapshot.js';
 import { DatabaseThread } from './embedded-thread.js';
-import { lockDataDir } from './data-dir-lock.js';
+import { isAlive, lockDataDir } from './data-dir-lock.js';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL for postgres.js; use it with a pool of ONE connection (all clients share one session). */
@@ -23,7 +22,7 @@ export interface EmbeddedPostgres {
  * served on a loopback port so the same postgres.js adapter talks to it. On disk every commit
  * is flushed (fdatasync of the WAL) before it is acknowledged. A new database starts as a copy
  * of the migrated snapshot (embedded-snapshot.ts) instead of running initdb. `dataDir` null
- * gives a throwaway database (tests): a copy in memory, removed when it stops.
+ * gives a throwaway database (tests): a copy in the temp directory, removed when it stops.
  */
 export async function startEmbeddedPostgres(dataDir: string | null): Promise<EmbeddedPostgres> {
   const place = dataDir === null ? await throwawayDir() : { dir: dataDir, release: await lockDataDir(dataDir) };
@@ -52,23 +51,18 @@ async function startOnDisk(dataDir: string): Promise<DatabaseThread> {
   return DatabaseThread.start({ dataDir, durable: true });
 }
 
-/** A throwaway database's directory is `<throwawayParent()>/<prefix><pid>-<random>`. */
+/** A throwaway database's directory is `<temp directory>/<prefix><pid>-<random>`. */
 export const THROWAWAY_PREFIX = 'tasks-api-db-';
 
-/** /dev/shm (memory) where there is one, else the temp directory. */
-export async function throwawayParent(): Promise<string> {
-  return (await access('/dev/shm', constants.W_OK).then(() => true, () => false)) ? '/dev/shm' : tmpdir();
-}
-
 /**
- * An unflushed copy of the snapshot in `throwawayParent()`: PGlite reads the pages it needs from it, where loading the whole data directory into
- * its memory took a second of CPU per database. Removed at release, and at the next throwaway's
+ * An unflushed copy of the snapshot in the temp directory (`npm test` sets TMPDIR to /dev/shm):
+ * PGlite reads the pages it needs from it, where loading the whole data directory into its
+ * memory took a second of CPU per database. Removed at release, and at the next throwaway's
  * start if its process died first.
  */
 async function throwawayDir(): Promise<{ dir: string; release: () => Promise<void> }> {
-  const parent = await throwawayParent();
-  await removeOrphans(parent);
-  const dir = await mkdtemp(join(parent, `${THROWAWAY_PREFIX}${process.pid}-`));
+  await removeOrphans(tmpdir());
+  const dir = await mkdtemp(join(tmpdir(), `${THROWAWAY_PREFIX}${process.pid}-`));
   const release = () => rm(dir, { recursive: true, force: true });
   try {
     await copyTree((await migratedSnapshot()).dir, dir);
@@ -80,17 +74,8 @@ async function throwawayDir(): Promise<{ dir: string; release: () => Promise<voi
 }
 
 async function removeOrphans(parent: string): Promise<void> {
-  for (const name of await readdir(parent)) {
+  for (const name of (await readdir(parent)).filter((entry) => entry.startsWith(THROWAWAY_PREFIX))) {
     const pid = Number(name.slice(THROWAWAY_PREFIX.length).split('-')[0]);
-    if (name.startsWith(THROWAWAY_PREFIX) && Number.isInteger(pid) && !isAlive(pid)) await rm(join(parent, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (pid > 0 && Number.isInteger(pid) && !isAlive(pid)) await rm(join(parent, name), { recursive: true, force: true });
   }
 }
