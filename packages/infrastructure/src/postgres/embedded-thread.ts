@@ -1,7 +1,11 @@
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '@todo/domain';
-import type { WorkerCommand, WorkerEvent, WorkerInput } from './embedded-worker.js';
+import type { WasmModule, WorkerCommand, WorkerData, WorkerEvent, WorkerInput } from './embedded-worker.js';
+
+/** Node's global; ES2023's lib, which we compile against, does not declare it. */
+declare const WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> };
 
 /** How long the database thread may go without answering a ping before it counts as wedged. */
 export const WEDGED_AFTER_MS = 15_000;
@@ -60,20 +64,23 @@ export class DatabaseThread {
   }
 
   static async start(input: WorkerInput): Promise<DatabaseThread> {
-    const worker = new Worker(new URL('./embedded-worker.js', import.meta.url), {
-      workerData: input,
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-    });
     const where = input.dataDir;
-    const ready = new Promise<string>((resolve, reject) => {
-      worker.on('message', (event: WorkerEvent) => event.type === 'ready' && resolve(event.url));
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`exited with code ${code}`)));
-    });
+    let worker: Worker | undefined;
     try {
-      return new DatabaseThread(worker, await ready, where);
+      const data: WorkerData = { ...input, postgres: await compiledPostgres() };
+      const started = new Worker(new URL('./embedded-worker.js', import.meta.url), {
+        workerData: data,
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      });
+      worker = started;
+      const ready = new Promise<string>((resolve, reject) => {
+        started.on('message', (event: WorkerEvent) => event.type === 'ready' && resolve(event.url));
+        started.once('error', reject);
+        started.once('exit', (code) => reject(new Error(`exited with code ${code}`)));
+      });
+      return new DatabaseThread(started, await ready, where);
     } catch (error) {
-      await worker.terminate();
+      await worker?.terminate();
       throw new AppError('UNAVAILABLE', `The embedded database in ${where} could not start`, { cause: error });
     }
   }
@@ -121,4 +128,22 @@ export class DatabaseThread {
   private command(command: WorkerCommand): void {
     this.worker.postMessage(command);
   }
+}
+
+let compiled: Promise<WasmModule> | undefined;
+
+/**
+ * PostgreSQL's WebAssembly (PGlite's), compiled once per process and handed to every database
+ * thread it starts (a compiled module is shared, not copied): each thread compiling its own was a
+ * third of its start's CPU, paid again by every test database. (initdb's, needed only without a
+ * snapshot, PGlite compiles itself.)
+ */
+function compiledPostgres(): Promise<WasmModule> {
+  compiled ??= readFile(new URL('pglite.wasm', import.meta.resolve('@electric-sql/pglite')))
+    .then((bytes) => WebAssembly.compile(bytes))
+    .catch((error: unknown) => {
+      compiled = undefined;
+      throw error;
+    });
+  return compiled;
 }

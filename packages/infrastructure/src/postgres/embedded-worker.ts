@@ -1,6 +1,6 @@
 import { fdatasyncSync, fsyncSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { panicIn } from './backend-messages.js';
@@ -14,6 +14,14 @@ export interface WorkerInput {
   readonly dataDir: string;
   /** Flush the WAL to disk at every commit (fdatasync), as PostgreSQL does by default. */
   readonly durable: boolean;
+}
+
+/** A compiled WebAssembly module (ES2023's lib, which we compile against, does not declare WebAssembly). */
+export type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
+
+/** What the thread is started with: its input and PostgreSQL's WebAssembly, compiled by the starting thread. */
+export interface WorkerData extends WorkerInput {
+  readonly postgres: WasmModule;
 }
 
 export type WorkerEvent =
@@ -124,8 +132,12 @@ function send(event: WorkerEvent): void {
   parentPort!.postMessage(event);
 }
 
-async function main(input: WorkerInput): Promise<void> {
-  const db = new PGlite({ fs: new FlushingNodeFS(input.dataDir), startParams: startParams(input.durable) });
+async function main(input: WorkerData): Promise<void> {
+  const db = new PGlite({
+    fs: new FlushingNodeFS(input.dataDir),
+    startParams: startParams(input.durable),
+    pgliteWasmModule: input.postgres,
+  });
   await db.waitReady;
   watchStatements(db);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
@@ -144,4 +156,4 @@ async function main(input: WorkerInput): Promise<void> {
   send({ type: 'ready', url: `postgres://postgres@${server.getServerConn()}/postgres` });
 }
 
-await main(workerData as WorkerInput);
+await main(workerData as WorkerData);
