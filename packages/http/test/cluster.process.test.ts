@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createServerDatabase, serverSkip } from '@todo/infrastructure/testing';
-import { type JsonLog, jsonLog, MAIN_JS, NODE_FLAGS } from '../testing/index.js';
+import { type JsonLog, jsonLog, MAIN_JS, NODE_FLAGS } from '../testing/service-process.js';
 
 
 interface Started extends JsonLog {

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { mintDevelopmentToken } from '@todo/infrastructure';
-import { type ServiceProcess, startServiceProcess, TEST_SECRET } from '../testing/index.js';
+import { type ServiceProcess, startServiceProcess } from '../testing/service-process.js';
+import { TEST_SECRET } from '../testing/test-secret.js';
 
 // The embedded database on a real disk, as a process: what reaches the disk at commit, what a
 // disk fault or a kill -9 does to it.

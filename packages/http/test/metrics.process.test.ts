@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mintDevelopmentToken } from '@todo/infrastructure';
 import { createServerDatabase, serverKind, type TestDatabase } from '@todo/infrastructure/testing';
-import { startServiceProcess, type ServiceProcess, TEST_SECRET } from '../testing/index.js';
+import { startServiceProcess, type ServiceProcess } from '../testing/service-process.js';
+import { TEST_SECRET } from '../testing/test-secret.js';
 
 const server = serverKind;
 const token = (userId: string) => mintDevelopmentToken(TEST_SECRET, { userId, ttlSeconds: 600 });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createServerDatabase, serverUrl, type TestDatabase } from '@todo/infrastructure/testing';
-import { type ServiceProcess, startServiceProcess, TEST_SECRET } from '../testing/index.js';
+import { type ServiceProcess, startServiceProcess } from '../testing/service-process.js';
+import { TEST_SECRET } from '../testing/test-secret.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { mintDevelopmentToken } from '@todo/infrastructure';
 import { createServerDatabase, pgbouncerKind, serverKind, type TestDatabase, throughPgBouncer } from '@todo/infrastructure/testing';
-import { startServiceProcess, type ServiceProcess, TEST_SECRET } from '../testing/index.js';
+import { startServiceProcess, type ServiceProcess } from '../testing/service-process.js';
+import { TEST_SECRET } from '../testing/test-secret.js';
 
 const server = serverKind;
 const pooler = pgbouncerKind;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LOCK_FILE, lockDataDir } from '@todo/infrastructure';
 import { serverSkip, serverUrl } from '@todo/infrastructure/testing';
-import { childEnv, MAIN_JS, NODE_FLAGS } from '../testing/index.js';
+import { childEnv, MAIN_JS, NODE_FLAGS } from '../testing/service-process.js';
 
 const PASSWORD = 's3cret-pw';
 /**

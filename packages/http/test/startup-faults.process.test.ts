@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectPostgres, type Sql } from '@todo/infrastructure';
 import { createServerDatabase, serverSkip, serverUrl, type TestDatabase } from '@todo/infrastructure/testing';
-import { startServiceProcess, TEST_SECRET } from '../testing/index.js';
+import { startServiceProcess } from '../testing/service-process.js';
+import { TEST_SECRET } from '../testing/test-secret.js';
 
 /**
  * Issue 9 item 12: start-up while the database's backends are being terminated (a restart,

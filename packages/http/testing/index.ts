@@ -1,6 +1,7 @@
 export * from './counting-store.js';
 export * from './service-process.js';
 export * from './test-app.js';
+export * from './test-secret.js';
 export * from './openapi.js';
 export * from './store-kinds.js';
 export * from './raw-http.js';

@@ -11,8 +11,8 @@ import { joseVerifier, type VerifierConfig } from '../src/container.js';
 import type { Metrics } from '../src/metrics.js';
 import type { ReadinessCheck } from '../src/routes/health.js';
 import { listen, type ServerLimits } from '../src/server.js';
+import { TEST_SECRET } from './test-secret.js';
 
-export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 export const ALLOWED_ORIGIN = 'http://localhost:3000';
 
 export interface TestAppOptions {
