@@ -65,7 +65,7 @@ async function throwawayDir(): Promise<{ dir: string; release: () => Promise<voi
   const dir = await mkdtemp(join(tmpdir(), `${THROWAWAY_PREFIX}${process.pid}-`));
   const release = () => rm(dir, { recursive: true, force: true });
   try {
-    await copyTree((await migratedSnapshot()).dir, dir);
+    copyTree((await migratedSnapshot()).dir, dir);
     return { dir, release };
   } catch (error) {
     await release();
