@@ -24,8 +24,9 @@ interface Cruise {
  */
 async function cruise(baseDir: string, paths: string[]): Promise<Cruise> {
   const options = await extractDepcruiseOptions(CONFIG);
-  const tsConfig = extractTSConfig(join(baseDir, options.tsConfig?.fileName ?? 'tsconfig.base.json'));
-  const result = await cruiseModules(paths, { ...options, baseDir, outputType: 'json' }, {}, { tsConfig });
+  const tsConfigFile = options.tsConfig?.fileName;
+  const transpile = tsConfigFile === undefined ? {} : { tsConfig: extractTSConfig(join(baseDir, tsConfigFile)) };
+  const result = await cruiseModules(paths, { ...options, baseDir, outputType: 'json' }, {}, transpile);
   return JSON.parse(String(result.output)) as Cruise;
 }
 

@@ -68,17 +68,11 @@ export class DatabaseThread {
     let worker: Worker | undefined;
     try {
       const data: WorkerData = { ...input, postgres: await compiledPostgres() };
-      const started = new Worker(new URL('./embedded-worker.js', import.meta.url), {
+      worker = new Worker(new URL('./embedded-worker.js', import.meta.url), {
         workerData: data,
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       });
-      worker = started;
-      const ready = new Promise<string>((resolve, reject) => {
-        started.on('message', (event: WorkerEvent) => event.type === 'ready' && resolve(event.url));
-        started.once('error', reject);
-        started.once('exit', (code) => reject(new Error(`exited with code ${code}`)));
-      });
-      return new DatabaseThread(started, await ready, where);
+      return new DatabaseThread(worker, await readyUrl(worker), where);
     } catch (error) {
       await worker?.terminate();
       throw new AppError('UNAVAILABLE', `The embedded database in ${where} could not start`, { cause: error });
@@ -128,6 +122,15 @@ export class DatabaseThread {
   private command(command: WorkerCommand): void {
     this.worker.postMessage(command);
   }
+}
+
+/** The URL the thread's socket server listens on, once it says it is ready; rejects if the thread fails first. */
+function readyUrl(worker: Worker): Promise<string> {
+  return new Promise((resolve, reject) => {
+    worker.on('message', (event: WorkerEvent) => event.type === 'ready' && resolve(event.url));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`exited with code ${code}`)));
+  });
 }
 
 let compiled: Promise<WasmModule> | undefined;
